@@ -1,0 +1,55 @@
+"""REST methods for back-office systems logging and reading customer interactions."""
+
+import frappe
+
+from crm_plus.services import interaction_api
+
+
+@frappe.whitelist(methods=["POST"])
+def log_interaction(
+	party: str | None = None,
+	subject: str | None = None,
+	party_type: str = "Customer",
+	channel: str = "Phone",
+	direction: str = "Outbound",
+	touchpoint: str = "Billing",
+	sale_stage: str = "Post-sale",
+	interaction_type: str = "Other",
+	interaction_at: str | None = None,
+	notes: str | None = None,
+	outcome: str | None = None,
+	sentiment: str = "Neutral",
+	contact: str | None = None,
+	campaign: str | None = None,
+	reference_doctype: str | None = None,
+	reference_name: str | None = None,
+	duration: int | None = None,
+	next_follow_up_on: str | None = None,
+	follow_up_by: str | None = None,
+	idempotency_key: str | None = None,
+) -> dict:
+	"""Log one interaction. A retried call with the same `idempotency_key` returns the first one.
+
+	`party` and `subject` are required; they default to None only so that a missing one is answered
+	with a clear validation error naming it rather than a bare TypeError.
+	"""
+	values = {k: v for k, v in locals().items() if k != "idempotency_key" and v is not None}
+	return interaction_api.log_interaction(values, idempotency_key)
+
+
+@frappe.whitelist(methods=["POST"])
+def complete_follow_up(name: str, outcome: str | None = None) -> dict:
+	"""Mark an interaction's follow-up done; its assignment closes."""
+	from crm_plus.services.interactions import complete_follow_up as complete
+
+	doc = complete(name, outcome)
+	return {"name": doc.name, "follow_up_status": doc.follow_up_status}
+
+
+@frappe.whitelist(methods=["GET"])
+def get_interactions(customer: str, before: str | None = None, limit: int = 50) -> dict:
+	"""A customer's interactions, newest first, paged by cursor like the 360 timeline."""
+	from crm_plus.services.customer_360 import get_360
+
+	result = get_360(customer, kinds=["interaction"], before=before, limit=limit)
+	return {"customer": customer, "interactions": result["timeline"], "next_cursor": result["next_cursor"]}

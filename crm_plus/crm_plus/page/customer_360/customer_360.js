@@ -1,0 +1,145 @@
+// Copyright (c) 2026, crm_plus developers and contributors
+// For license information, please see license.txt
+
+frappe.pages["customer-360"].on_page_load = function (wrapper) {
+	const page = frappe.ui.make_app_page({ parent: wrapper, title: __("Customer 360"), single_column: true });
+	wrapper.customer_360 = new CustomerThreeSixty(page, wrapper);
+};
+
+frappe.pages["customer-360"].refresh = function (wrapper) {
+	const customer = frappe.get_route()[1];
+	if (customer) wrapper.customer_360.set_customer(decodeURIComponent(customer));
+};
+
+class CustomerThreeSixty {
+	constructor(page, wrapper) {
+		this.page = page;
+		this.customer_field = page.add_field({
+			fieldname: "customer",
+			label: __("Customer"),
+			fieldtype: "Link",
+			options: "Customer",
+			change: () => {
+				const value = this.customer_field.get_value();
+				if (value && value !== this.customer) frappe.set_route("customer-360", value);
+			},
+		});
+		this.kind_field = page.add_field({
+			fieldname: "kind",
+			label: __("Show"),
+			fieldtype: "Select",
+			options: [{ value: "", label: __("Everything") }],
+			change: () => this.load(true),
+		});
+		page.set_secondary_action(__("Open Customer"), () =>
+			this.customer && frappe.set_route("Form", "Customer", this.customer)
+		);
+		page.set_primary_action(__("Log Interaction"), () =>
+			frappe.new_doc("Customer Interaction", { party_type: "Customer", party: this.customer })
+		);
+		this.$body = $(`<div class="crm-360">
+			<div class="crm-360-figures"></div>
+			<div class="crm-360-timeline frappe-card p-3 mt-3"></div>
+			<div class="text-center mt-3"><button class="btn btn-default btn-sm crm-360-more hidden">${__(
+				"Load more"
+			)}</button></div>
+		</div>`).appendTo(page.main);
+		this.$body.find(".crm-360-more").on("click", () => this.load(false));
+	}
+
+	set_customer(customer) {
+		if (customer === this.customer) return;
+		this.customer = customer;
+		this.customer_field.set_value(customer);
+		this.load(true);
+	}
+
+	load(reset) {
+		if (!this.customer) return;
+		if (reset) {
+			this.cursor = null;
+			this.$body.find(".crm-360-timeline").empty();
+		}
+		const kind = this.kind_field.get_value();
+		return frappe
+			.call({
+				method: "crm_plus.api.customer.get_360",
+				type: "GET",
+				args: { customer: this.customer, kinds: kind || null, before: this.cursor, limit: 30 },
+			})
+			.then((r) => {
+				const data = r.message;
+				this.page.set_title(__("Customer 360: {0}", [data.customer_name || data.customer]));
+				if (data.figures) this.render_figures(data.figures);
+				this.set_kinds(data.kinds);
+				this.render_timeline(data.timeline, reset);
+				this.cursor = data.next_cursor;
+				this.$body.find(".crm-360-more").toggleClass("hidden", !data.next_cursor);
+			});
+	}
+
+	set_kinds(kinds) {
+		if (this.kinds_set) return;
+		this.kind_field.df.options = [{ value: "", label: __("Everything") }].concat(
+			kinds.map((k) => ({ value: k.kind, label: k.label }))
+		);
+		this.kind_field.refresh();
+		this.kinds_set = true;
+	}
+
+	render_figures(figures) {
+		const $f = this.$body.find(".crm-360-figures").empty();
+		if (!figures.length) {
+			$f.html(`<div class="text-muted">${__("No submitted invoices yet.")}</div>`);
+			return;
+		}
+		figures.forEach((f) => {
+			const money = (v) => format_currency(v, f.currency);
+			const cards = [
+				[__("Lifetime net revenue"), money(f.net_revenue), __("after {0} of credit notes", [money(f.returns)])],
+				[__("Last purchase"), f.last_purchase ? frappe.datetime.str_to_user(f.last_purchase) : "-",
+					f.days_since_last_purchase != null ? __("{0} days ago", [f.days_since_last_purchase]) : ""],
+				[__("Usual days between purchases"),
+					f.usual_days_between_purchases != null ? format_number(f.usual_days_between_purchases, null, 0) : "-",
+					__("{0} invoices", [f.invoices])],
+				[__("Outstanding"), money(f.outstanding), __("{0} overdue", [money(f.overdue)])],
+			];
+			(f.extra || []).forEach((e) => cards.push([e.label, e.value, e.detail || ""]));
+			const $row = $(`<div class="mb-2"><div class="text-muted small mb-1">${frappe.utils.escape_html(
+				f.company
+			)}</div><div class="row"></div></div>`).appendTo($f);
+			cards.forEach(([label, value, detail]) => {
+				$(`<div class="col-sm-3 mb-2"><div class="frappe-card p-3 h-100">
+					<div class="text-muted small">${label}</div>
+					<div class="h5 mt-1 mb-1">${value}</div>
+					<div class="text-muted small">${frappe.utils.escape_html(detail || "")}</div>
+				</div></div>`).appendTo($row.find(".row"));
+			});
+		});
+	}
+
+	render_timeline(entries, reset) {
+		const $t = this.$body.find(".crm-360-timeline");
+		if (reset && !entries.length) {
+			$t.html(`<div class="text-muted">${__("Nothing yet.")}</div>`);
+			return;
+		}
+		const colors = {
+			interaction: "blue", quotation: "purple", sales_order: "cyan", sales_invoice: "green",
+			credit_note: "red", payment: "green", complaint: "orange", campaign: "pink", retention_plan: "yellow",
+		};
+		entries.forEach((e) => {
+			const amount = e.amount != null ? format_currency(e.amount, e.currency) : "";
+			$(`<div class="d-flex align-items-center border-bottom py-2">
+				<div style="width: 140px" class="text-muted small">${frappe.datetime.str_to_user(e.timestamp)}</div>
+				<div style="width: 130px"><span class="indicator-pill ${colors[e.kind] || "gray"}">${__(
+					frappe.utils.escape_html(e.doctype)
+				)}</span></div>
+				<div class="flex-grow-1"><a href="${encodeURI(e.route)}">${frappe.utils.escape_html(e.title)}</a>
+					<span class="text-muted small ml-2">${frappe.utils.escape_html(e.name)}</span></div>
+				<div style="width: 120px" class="text-muted small">${frappe.utils.escape_html(__(e.status || ""))}</div>
+				<div style="width: 140px" class="text-right">${amount}</div>
+			</div>`).appendTo($t);
+		});
+	}
+}

@@ -1,0 +1,369 @@
+"""Demo data through ERPNext's own documents: `bench --site SITE crm-plus-demo`.
+
+Customers in several groups and territories, items, and two years of submitted quotations, sales
+orders, invoices, payments and some credit notes, with a realistic skew (a few customers carry most
+of the revenue; some stop buying), then the interactions around them. Deterministic for a seed and a
+day, and safe to run twice: each customer's history is made in one transaction, and customers that
+already exist are left as they are.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import frappe
+from frappe.utils import add_days, getdate, today
+from frappe.utils.nestedset import get_root_of
+
+DEMO_COMPANY = "CRM Plus Demo"
+DEMO_PASSWORD = "crm-plus-demo"
+DEMO_USERS = {
+	"demo.sales@example.com": ("Sam", ["Sales User", "Sales Manager"]),
+	"demo.service@example.com": ("Sasha", ["Customer Service Agent"]),
+	"demo.manager@example.com": ("Maria", ["CRM Manager", "Customer Service Manager", "Marketing Manager"]),
+	"demo.billing@example.com": ("Bill", ["Accounts User"]),
+}
+TERRITORIES = ("North America", "Europe", "Asia Pacific")
+GROUPS = ("Commercial", "Government", "Non Profit", "Individual")
+ITEMS = (
+	("DEMO-SUPPORT", "Support Plan", 1200),
+	("DEMO-LICENSE", "Software License", 450),
+	("DEMO-TRAINING", "Training Day", 900),
+	("DEMO-CONSULT", "Consulting Hour", 150),
+	("DEMO-HARDWARE", "Gateway Appliance", 2400),
+)
+CUSTOMER_NAMES = (
+	"Acme Industrial",
+	"Blue Harbor Logistics",
+	"Cedar Health Partners",
+	"Delta Foods",
+	"Evergreen Schools",
+	"Fjord Shipping",
+	"Granite Builders",
+	"Helios Energy",
+	"Iris Boutique",
+	"Juniper Legal",
+	"Kestrel Aviation",
+	"Lumen Labs",
+	"Maple Dental",
+	"Nimbus Cloud",
+	"Orchid Hotels",
+	"Pioneer Farms",
+	"Quartz Media",
+	"Riverbend Council",
+	"Summit Outdoor",
+	"Tidewater Marine",
+	"Umber Studio",
+	"Vantage Retail",
+	"Willow Care Homes",
+	"Xenon Motors",
+	"Yarrow Foundation",
+	"Zephyr Travel",
+	"Atlas Printing",
+	"Beacon Insurance",
+	"Copperleaf Cafe",
+	"Driftwood Furniture",
+)
+CHANNELS = ("Phone", "Email", "Meeting", "Visit", "Chat", "Web")
+TOUCHPOINTS = ("Sales", "Billing", "Collections", "After-sales Service", "Marketing", "Support")
+
+
+@dataclass
+class CustomerPlan:
+	name: str
+	group: str
+	territory: str
+	weight: float
+	stops_on: date | None  # churned customers buy nothing after this day
+	slow_payer: bool
+	purchases: list[date] = field(default_factory=list)
+
+
+def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
+	"""Fill the site; returns what was created. Safe to run again (existing customers are skipped)."""
+	as_of = getdate(as_of or today())
+	rng = random.Random(seed)
+	company = ensure_company()
+	ensure_fiscal_years(company, add_days(as_of, -800), as_of)
+	ensure_masters()
+	ensure_users()
+	frappe.db.commit()  # nosemgrep: masters first, then one transaction per customer
+
+	created = {"customers": 0, "invoices": 0, "interactions": 0}
+	for plan in plan_customers(rng, min(customers, len(CUSTOMER_NAMES)), as_of):
+		if frappe.db.exists("Customer", plan.name):
+			continue
+		try:
+			counts = make_customer_history(plan, company, as_of, random.Random(f"{seed}:{plan.name}"))
+			frappe.db.commit()  # nosemgrep
+		except Exception:
+			frappe.db.rollback()
+			raise
+		created["customers"] += 1
+		created["invoices"] += counts["invoices"]
+		created["interactions"] += counts["interactions"]
+		print(f"  {plan.name}: {counts['invoices']} invoices, {counts['interactions']} interactions")
+	return created
+
+
+def plan_customers(rng: random.Random, count: int, as_of: date) -> list[CustomerPlan]:
+	"""Pareto-like weights (1/rank^1.3): the top fifth carry most revenue; about a fifth stop buying."""
+	plans = []
+	start = add_days(as_of, -730)
+	for rank, name in enumerate(CUSTOMER_NAMES[:count], start=1):
+		churned = rank > 3 and rng.random() < 0.2
+		plan = CustomerPlan(
+			name=name,
+			group=GROUPS[rng.randrange(len(GROUPS))],
+			territory=TERRITORIES[rng.randrange(len(TERRITORIES))],
+			weight=1 / rank**1.3,
+			stops_on=add_days(as_of, -rng.randint(150, 400)) if churned else None,
+			slow_payer=rng.random() < 0.15,
+		)
+		orders = max(2, round(24 * plan.weight**0.5))
+		last_day = plan.stops_on or as_of
+		span = (getdate(last_day) - getdate(start)).days
+		plan.purchases = sorted(add_days(start, rng.randint(0, span)) for _ in range(orders))
+		plans.append(plan)
+	return plans
+
+
+def make_customer_history(plan: CustomerPlan, company: str, as_of: date, rng: random.Random) -> dict:
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+	from erpnext.selling.doctype.quotation.quotation import make_sales_order
+	from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
+
+	customer = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": plan.name,
+			"customer_group": plan.group
+			if frappe.db.exists("Customer Group", plan.group)
+			else get_root_of("Customer Group"),
+			"territory": plan.territory,
+			"customer_type": "Individual" if plan.group == "Individual" else "Company",
+			"account_manager": "demo.sales@example.com",
+		}
+	)
+	customer.flags.ignore_crm_duplicate_warning = True
+	customer.insert(ignore_permissions=True)
+	invoices = []
+	for day in plan.purchases:
+		day = getdate(day)
+		items = _basket(plan, rng)
+		if rng.random() < 0.5:
+			quotation = _submit(
+				{
+					"doctype": "Quotation",
+					"quotation_to": "Customer",
+					"party_name": customer.name,
+					"company": company,
+					"transaction_date": add_days(day, -7),
+					"valid_till": add_days(day, 23),
+					"items": items,
+				}
+			)
+			order = make_sales_order(quotation.name)
+			order.transaction_date = day
+		else:
+			order = frappe.get_doc(
+				{
+					"doctype": "Sales Order",
+					"customer": customer.name,
+					"company": company,
+					"transaction_date": day,
+					"items": items,
+				}
+			)
+		order.delivery_date = add_days(day, 7)
+		for row in order.items:
+			row.delivery_date = order.delivery_date
+		order.insert(ignore_permissions=True)
+		order.submit()
+
+		invoice = make_sales_invoice(order.name)
+		invoice.set_posting_time = 1
+		invoice.posting_date = add_days(day, 2)
+		invoice.due_date = add_days(day, 32)
+		invoice.payment_schedule = []
+		invoice.insert(ignore_permissions=True)
+		invoice.submit()
+		invoices.append(invoice)
+
+		paid_after = rng.randint(5, 60 if plan.slow_payer else 25)
+		if getdate(add_days(invoice.posting_date, paid_after)) < as_of and not (
+			plan.slow_payer and rng.random() < 0.5
+		):
+			payment = get_payment_entry("Sales Invoice", invoice.name)
+			payment.posting_date = add_days(invoice.posting_date, paid_after)
+			payment.reference_no = f"DEMO-{invoice.name}"
+			payment.reference_date = payment.posting_date
+			payment.insert(ignore_permissions=True)
+			payment.submit()
+
+		if rng.random() < 0.07:
+			credit = make_sales_return(invoice.name)
+			credit.set_posting_time = 1
+			credit.posting_date = min(getdate(add_days(invoice.posting_date, 12)), as_of)
+			for row in credit.items:
+				row.qty = max(row.qty, -1)  # one unit back
+			credit.insert(ignore_permissions=True)
+			credit.submit()
+	interactions = make_interactions(customer.name, plan, as_of, rng)
+	return {"invoices": len(invoices), "interactions": interactions}
+
+
+def _basket(plan, rng):
+	count = 1 + (rng.random() < plan.weight * 3) + (rng.random() < 0.3)
+	chosen = rng.sample(ITEMS, k=min(count, len(ITEMS)))
+	scale = 1 + round(plan.weight * 6)
+	return [
+		{"item_code": code, "qty": rng.randint(1, 3) * scale, "rate": rate} for code, _name, rate in chosen
+	]
+
+
+def _submit(values):
+	doc = frappe.get_doc(values)
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+	return doc
+
+
+def make_interactions(customer: str, plan: CustomerPlan, as_of: date, rng: random.Random) -> int:
+	users = list(DEMO_USERS)
+	count = 3 + int(rng.random() * 5)
+	start = add_days(as_of, -700)
+	for i in range(count):
+		day = getdate(add_days(start, rng.randint(0, 700)))
+		touchpoint = TOUCHPOINTS[rng.randrange(len(TOUCHPOINTS))]
+		sentiment = rng.choices(
+			("Positive", "Neutral", "Negative"), weights=(4, 5, 2 + 4 * bool(plan.stops_on))
+		)[0]
+		values = {
+			"doctype": "Customer Interaction",
+			"party_type": "Customer",
+			"party": customer,
+			"subject": f"{touchpoint} {CHANNELS[i % len(CHANNELS)].lower()} with {plan.name}",
+			"channel": CHANNELS[rng.randrange(len(CHANNELS))],
+			"direction": rng.choice(("Inbound", "Outbound")),
+			"touchpoint": touchpoint,
+			"sale_stage": rng.choice(("Pre-sale", "Sale", "Post-sale")),
+			"interaction_type": rng.choice(("Inquiry", "Follow-up", "Care", "Feedback", "Negotiation")),
+			"sentiment": sentiment,
+			"interaction_at": datetime.combine(day, time(9 + rng.randint(0, 8), rng.choice((0, 15, 30, 45)))),
+			"duration": rng.randint(5, 60) * 60,
+			"user": users[rng.randrange(len(users))],
+			"notes": "Demo interaction.",
+		}
+		if i == count - 1 and rng.random() < 0.6:
+			# the latest contact often leaves a follow-up: some due soon, some already overdue
+			values["interaction_at"] = datetime.combine(add_days(as_of, -rng.randint(1, 20)), time(11))
+			values["next_follow_up_on"] = add_days(as_of, rng.randint(-10, 10))
+			values["follow_up_by"] = values["user"]
+		frappe.get_doc(values).insert(ignore_permissions=True)
+	return count
+
+
+# ------------------------------------------------------------------------- masters
+
+
+def ensure_company() -> str:
+	"""The site's default company; on a fresh site, complete ERPNext's setup wizard with a demo one."""
+	company = frappe.defaults.get_global_default("company") or frappe.db.get_value("Company", {}, "name")
+	if company:
+		return company
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+	year = getdate(today()).year
+	setup_complete(
+		{
+			"currency": "USD",
+			"full_name": "CRM Plus Demo",
+			"company_name": DEMO_COMPANY,
+			"timezone": "America/New_York",
+			"company_abbr": "CPD",
+			"industry": "Services",
+			"country": "United States",
+			"fy_start_date": f"{year}-01-01",
+			"fy_end_date": f"{year}-12-31",
+			"language": "english",
+			"company_tagline": "Demo",
+			"email": "demo.admin@example.com",
+			"password": DEMO_PASSWORD,
+			"chart_of_accounts": "Standard",
+		}
+	)
+	return frappe.db.get_value("Company", {}, "name")
+
+
+def ensure_fiscal_years(company: str, from_date, to_date):
+	"""Calendar fiscal years covering the demo's past dates (the setup wizard makes only this year)."""
+	for year in range(getdate(from_date).year, getdate(to_date).year + 1):
+		start, end = date(year, 1, 1), date(year, 12, 31)
+		covered = frappe.db.exists(
+			"Fiscal Year", {"year_start_date": ("<=", start), "year_end_date": (">=", end), "disabled": 0}
+		)
+		if covered or frappe.db.exists("Fiscal Year", str(year)):
+			continue
+		overlapping = frappe.db.exists(
+			"Fiscal Year", {"year_start_date": ("<=", end), "year_end_date": (">=", start)}
+		)
+		if overlapping:
+			continue  # a non-calendar fiscal year exists: leave the site's own years alone
+		frappe.get_doc(
+			{"doctype": "Fiscal Year", "year": str(year), "year_start_date": start, "year_end_date": end}
+		).insert(ignore_permissions=True)
+
+
+def ensure_masters():
+	root_territory = get_root_of("Territory")
+	for territory in TERRITORIES:
+		if not frappe.db.exists("Territory", territory):
+			frappe.get_doc(
+				{"doctype": "Territory", "territory_name": territory, "parent_territory": root_territory}
+			).insert(ignore_permissions=True)
+	root_group = get_root_of("Customer Group")
+	for group in GROUPS:
+		if not frappe.db.exists("Customer Group", group):
+			frappe.get_doc(
+				{
+					"doctype": "Customer Group",
+					"customer_group_name": group,
+					"parent_customer_group": root_group,
+				}
+			).insert(ignore_permissions=True)
+	item_group = "Services" if frappe.db.exists("Item Group", "Services") else get_root_of("Item Group")
+	for code, name, rate in ITEMS:
+		if not frappe.db.exists("Item", code):
+			frappe.get_doc(
+				{
+					"doctype": "Item",
+					"item_code": code,
+					"item_name": name,
+					"item_group": item_group,
+					"stock_uom": "Nos",
+					"is_stock_item": 0,
+					"include_item_in_manufacturing": 0,
+					"standard_rate": rate,
+				}
+			).insert(ignore_permissions=True)
+
+
+def ensure_users():
+	for email, (first_name, roles) in DEMO_USERS.items():
+		if frappe.db.exists("User", email):
+			continue
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name,
+				"last_name": "Demo",
+				"send_welcome_email": 0,
+				"new_password": DEMO_PASSWORD,
+			}
+		)
+		user.flags.ignore_password_policy = True
+		user.insert(ignore_permissions=True)
+		user.add_roles(*roles)

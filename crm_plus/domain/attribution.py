@@ -1,0 +1,123 @@
+"""Campaign revenue attribution and ROI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+CENT = Decimal("0.01")
+ROI_PLACES = Decimal("0.0001")
+
+FIRST_TOUCH = "first_touch"
+LAST_TOUCH = "last_touch"
+LINEAR = "linear"
+MODELS = (FIRST_TOUCH, LAST_TOUCH, LINEAR)
+
+
+@dataclass(frozen=True)
+class Touch:
+	campaign: str
+	touched_at: datetime | date
+
+
+def _as_date(value: datetime | date) -> date:
+	return value.date() if isinstance(value, datetime) else value
+
+
+def _sort_key(touch: Touch) -> datetime:
+	at = touch.touched_at
+	return at if isinstance(at, datetime) else datetime.combine(at, time.min)
+
+
+def eligible_touches(
+	invoice_date: datetime | date, touches: Iterable[Touch], window_days: int
+) -> list[Touch]:
+	"""Touches dated from ``window_days`` before the invoice date up to that date, oldest first.
+
+	Dates are compared by calendar day; touches on the same moment keep their input order.
+	"""
+	if window_days < 0:
+		raise ValueError(f"window_days must not be negative, got {window_days}")
+	last = _as_date(invoice_date)
+	first = last - timedelta(days=window_days)
+	return sorted((t for t in touches if first <= _as_date(t.touched_at) <= last), key=_sort_key)
+
+
+def attribute(
+	invoice_amount: Decimal,
+	invoice_date: datetime | date,
+	touches: Iterable[Touch],
+	window_days: int,
+	model: str,
+) -> dict[str, Decimal]:
+	"""Split an invoice amount over campaigns by ``model`` ("first_touch", "last_touch", "linear").
+
+	The amount is rounded to cents; parts are in cents and sum exactly to it, the linear rounding
+	remainder going to the most recent touch. Negative amounts (credit notes) split the same way.
+	Returns {} when no touch is eligible.
+	"""
+	if model not in MODELS:
+		raise ValueError(f"Unknown attribution model {model!r}; expected one of {', '.join(MODELS)}")
+	if isinstance(invoice_amount, float):
+		raise TypeError("invoice_amount must be a Decimal, not a float")
+	amount = Decimal(invoice_amount).quantize(CENT, rounding=ROUND_HALF_UP)
+	eligible = eligible_touches(invoice_date, touches, window_days)
+	if not eligible:
+		return {}
+	if model == FIRST_TOUCH:
+		return {eligible[0].campaign: amount}
+	if model == LAST_TOUCH:
+		return {eligible[-1].campaign: amount}
+	share = (amount / len(eligible)).quantize(CENT, rounding=ROUND_HALF_UP)
+	result: dict[str, Decimal] = {}
+	for touch in eligible:
+		result[touch.campaign] = result.get(touch.campaign, Decimal("0.00")) + share
+	result[eligible[-1].campaign] += amount - share * len(eligible)
+	return result
+
+
+def roi(value: Decimal, cost: Decimal) -> Decimal | None:
+	"""(value - cost) / cost to 4 places; None when cost is 0."""
+	if cost == 0:
+		return None
+	return ((value - cost) / cost).quantize(ROI_PLACES, rounding=ROUND_HALF_UP)
+
+
+class InvoiceRow(NamedTuple):
+	name: str
+	amount: Decimal
+	is_return: bool
+	return_against: str | None
+	docstatus: int
+
+
+def net_revenue(invoices: Iterable[tuple[str, Decimal, bool, str | None, int]]) -> Decimal:
+	"""Sum of submitted invoices, credit notes netting off; drafts and cancelled ones excluded.
+
+	A credit note counts negative even if its amount was given as a positive figure.
+	"""
+	total = Decimal("0.00")
+	for _name, amount, is_return, _return_against, docstatus in invoices:
+		if docstatus == 1:
+			total += -abs(amount) if is_return else amount
+	return total
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+	"""A campaign's cost and its attributed invoices, netted into revenue and ROI."""
+
+	campaign: str
+	cost: Decimal
+	invoices: tuple[InvoiceRow, ...] = ()
+
+	@property
+	def revenue(self) -> Decimal:
+		return net_revenue(self.invoices)
+
+	@property
+	def roi(self) -> Decimal | None:
+		return roi(self.revenue, self.cost)

@@ -1,0 +1,67 @@
+app_name = "crm_plus"
+app_title = "CRM Plus"
+app_publisher = "crm_plus developers"
+app_description = (
+	"Customer relationship management on ERPNext: interactions, campaigns, complaints and retention "
+	"on the real sales and billing records"
+)
+app_email = "developers@crm-plus.invalid"
+app_license = "mit"
+
+# Apps
+# ------------------
+
+required_apps = ["erpnext"]
+
+add_to_apps_screen = [
+	{
+		"name": "crm_plus",
+		"logo": "/assets/erpnext/images/erpnext-logo.svg",
+		"title": "CRM Plus",
+		"route": "/app/crm-plus",
+	}
+]
+
+# Installation
+# ------------
+
+after_install = "crm_plus.services.setup.after_install"
+after_migrate = "crm_plus.services.setup.after_migrate"
+before_uninstall = "crm_plus.services.setup.before_uninstall"
+
+# Testing
+# -------
+
+before_tests = "crm_plus.tests.utils.before_tests"
+
+# Automatically update python controller files with type annotations for this app.
+export_python_type_annotations = True
+
+# Desk
+# ----
+
+doctype_js = {
+	"Customer": "public/js/customer.js",
+}
+
+# Document Events
+# ---------------
+
+doc_events = {
+	"Communication": {"on_update": "crm_plus.services.interactions.capture_communication"},
+	"Call Log": {"on_update": "crm_plus.services.interactions.capture_call_log"},
+	"Event": {"on_update": "crm_plus.services.interactions.capture_event"},
+	"ToDo": {"on_update": "crm_plus.services.interactions.on_todo_update"},
+	"Lead": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
+	"Customer": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
+	"Contact": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
+}
+
+# Scheduled Tasks
+# ---------------
+
+scheduler_events = {
+	"daily": [
+		"crm_plus.services.important_dates.send_reminders",
+	],
+}

@@ -1,0 +1,273 @@
+"""Customer 360: key figures and one timeline merged from the customer's documents.
+
+The first page costs one query for the figures and one per kind of document, whatever the number of
+records the customer has: each kind is read newest first with `LIMIT limit + 1` after the cursor,
+through `frappe.get_list` so the user's permissions apply, and `crm_plus.domain.timeline` merges them.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, Max, Min, Sum
+from frappe.utils import getdate, today
+from pypika.terms import Case
+
+from crm_plus.domain import timeline
+from crm_plus.domain.retention import usual_gap_from_span
+
+
+@dataclass(frozen=True)
+class Source:
+	kind: str
+	label: str
+	doctype: str
+	customer_field: str
+	timestamp_field: str
+	date_only: bool
+	title_field: str
+	status_field: str | None = None
+	amount_field: str | None = None
+	currency_field: str | None = None
+	filters: tuple = ()
+
+
+# The registry: order is the tie-break between kinds at the same instant. Later capabilities append.
+SOURCES: list[Source] = [
+	Source(
+		"interaction",
+		"Interaction",
+		"Customer Interaction",
+		"customer",
+		"interaction_at",
+		False,
+		"subject",
+		"channel",
+	),
+	Source(
+		"quotation",
+		"Quotation",
+		"Quotation",
+		"party_name",
+		"transaction_date",
+		True,
+		"title",
+		"status",
+		"grand_total",
+		"currency",
+		(("quotation_to", "=", "Customer"), ("docstatus", "<", 2)),
+	),
+	Source(
+		"sales_order",
+		"Sales Order",
+		"Sales Order",
+		"customer",
+		"transaction_date",
+		True,
+		"title",
+		"status",
+		"grand_total",
+		"currency",
+		(("docstatus", "<", 2),),
+	),
+	Source(
+		"sales_invoice",
+		"Sales Invoice",
+		"Sales Invoice",
+		"customer",
+		"posting_date",
+		True,
+		"title",
+		"status",
+		"grand_total",
+		"currency",
+		(("docstatus", "<", 2), ("is_return", "=", 0)),
+	),
+	Source(
+		"credit_note",
+		"Credit Note",
+		"Sales Invoice",
+		"customer",
+		"posting_date",
+		True,
+		"title",
+		"status",
+		"grand_total",
+		"currency",
+		(("docstatus", "<", 2), ("is_return", "=", 1)),
+	),
+	Source(
+		"payment",
+		"Payment",
+		"Payment Entry",
+		"party",
+		"posting_date",
+		True,
+		"title",
+		"payment_type",
+		"paid_amount",
+		"paid_from_account_currency",
+		(("party_type", "=", "Customer"), ("docstatus", "<", 2)),
+	),
+]
+
+
+def register_source(source: Source):
+	"""Add a kind of document to the timeline (complaints, campaign members, retention plans...)."""
+	if any(s.kind == source.kind for s in SOURCES):
+		return
+	SOURCES.append(source)
+
+
+def get_360(customer: str, kinds=None, before: str | None = None, limit: int | None = 50) -> dict:
+	frappe.has_permission("Customer", "read", customer, throw=True)
+	try:
+		cursor = timeline.Cursor.decode(before) if before else None
+		limit = timeline.clamp_limit(limit)
+	except ValueError as e:
+		frappe.throw(_("Invalid paging: {0}").format(str(e)), title=_("Invalid Request"))
+	sources = _selected_sources(kinds)
+	page = get_timeline(customer, sources, cursor, limit)
+	return {
+		"customer": customer,
+		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
+		"figures": get_figures(customer) if cursor is None else None,
+		"kinds": [{"kind": s.kind, "label": _(s.label)} for s in SOURCES if _can_read(s.doctype)],
+		"timeline": [_as_dict(entry) for entry in page.entries],
+		"next_cursor": page.next_cursor,
+	}
+
+
+def _selected_sources(kinds) -> list[tuple[int, Source]]:
+	if isinstance(kinds, str):
+		kinds = frappe.parse_json(kinds) if kinds.startswith("[") else [k.strip() for k in kinds.split(",")]
+	known = {s.kind for s in SOURCES}
+	unknown = sorted(set(kinds or ()) - known)
+	if unknown:
+		frappe.throw(
+			_("Unknown kinds: {0}. Use any of: {1}").format(", ".join(unknown), ", ".join(sorted(known))),
+			title=_("Invalid Request"),
+		)
+	return [
+		(rank, s) for rank, s in enumerate(SOURCES) if (not kinds or s.kind in kinds) and _can_read(s.doctype)
+	]
+
+
+def _can_read(doctype) -> bool:
+	return bool(frappe.has_permission(doctype, "read"))
+
+
+def get_timeline(customer, sources, cursor, limit) -> timeline.Page:
+	"""One query per kind, each at most `limit + 1` rows, merged by the domain."""
+	lists = []
+	for rank, source in sources:
+		bounds = timeline.kind_bounds(cursor, rank, source.date_only)
+		filters = [[source.customer_field, "=", customer], *[list(f) for f in source.filters]]
+		or_filters = None
+		ts = source.timestamp_field
+		if bounds:
+			if bounds.name_below is not None:
+				filters.append([ts, "<=", bounds.upper])
+				or_filters = [[ts, "<", bounds.upper], ["name", "<", bounds.name_below]]
+			else:
+				filters.append([ts, "<=" if bounds.inclusive else "<", bounds.upper])
+		fields = ["name", f"{ts} as ts", f"{source.title_field} as title"]
+		fields += [
+			f"{f} as {alias}"
+			for f, alias in (
+				(source.status_field, "status"),
+				(source.amount_field, "amount"),
+				(source.currency_field, "currency"),
+			)
+			if f
+		]
+		rows = frappe.get_list(
+			source.doctype,
+			filters=filters,
+			or_filters=or_filters,
+			fields=fields,
+			order_by=f"{ts} desc, name desc",
+			limit_page_length=limit + 1,
+		)
+		lists.append(
+			[
+				timeline.TimelineEntry(
+					kind=source.kind,
+					rank=rank,
+					doctype=source.doctype,
+					name=row.name,
+					timestamp=timeline.as_timestamp(getdate(row.ts) if source.date_only else row.ts),
+					title=row.title or row.name,
+					status=row.get("status") or "",
+					amount=Decimal(str(row.amount)) if row.get("amount") is not None else None,
+					currency=row.get("currency"),
+				)
+				for row in rows
+			]
+		)
+	return timeline.merge_page(lists, limit, cursor)
+
+
+def _as_dict(entry: timeline.TimelineEntry) -> dict:
+	return {
+		"kind": entry.kind,
+		"doctype": entry.doctype,
+		"name": entry.name,
+		"timestamp": entry.timestamp.isoformat(sep=" "),
+		"title": entry.title,
+		"status": entry.status,
+		"amount": float(entry.amount) if entry.amount is not None else None,
+		"currency": entry.currency,
+		"route": f"/app/{frappe.scrub(entry.doctype).replace('_', '-')}/{entry.name}",
+	}
+
+
+def get_figures(customer: str) -> list[dict]:
+	"""Key figures per company, from one aggregate query over the customer's submitted invoices."""
+	if not _can_read("Sales Invoice"):
+		return []
+	si = frappe.qb.DocType("Sales Invoice")
+	today_ = getdate(today())
+	purchase = Case().when(si.is_return == 0, 1)
+	rows = (
+		frappe.qb.from_(si)
+		.select(
+			si.company,
+			Sum(si.base_net_total).as_("net_revenue"),
+			Sum(Case().when(si.is_return == 1, -si.base_net_total).else_(0)).as_("returns"),
+			Max(Case().when(si.is_return == 0, si.posting_date)).as_("last_purchase"),
+			Min(Case().when(si.is_return == 0, si.posting_date)).as_("first_purchase"),
+			Count(Case().when(si.is_return == 0, si.posting_date)).distinct().as_("purchase_days"),
+			Count(purchase).as_("invoices"),
+			Sum(si.outstanding_amount).as_("outstanding"),
+			Sum(Case().when(si.due_date < today_, si.outstanding_amount).else_(0)).as_("overdue"),
+		)
+		.where((si.customer == customer) & (si.docstatus == 1))
+		.groupby(si.company)
+		.orderby(si.company)
+		.run(as_dict=True)
+	)
+	figures = []
+	for row in rows:
+		gap = (
+			usual_gap_from_span(row.first_purchase, row.last_purchase, row.purchase_days)
+			if row.first_purchase
+			else None
+		)
+		figures.append(
+			{
+				"company": row.company,
+				"currency": frappe.get_cached_value("Company", row.company, "default_currency"),
+				"net_revenue": row.net_revenue or 0,
+				"returns": row.returns or 0,
+				"invoices": row.invoices or 0,
+				"first_purchase": row.first_purchase,
+				"last_purchase": row.last_purchase,
+				"days_since_last_purchase": (today_ - row.last_purchase).days if row.last_purchase else None,
+				"usual_days_between_purchases": float(gap) if gap is not None else None,
+				"outstanding": row.outstanding or 0,
+				"overdue": row.overdue or 0,
+			}
+		)
+	return figures

@@ -1,0 +1,52 @@
+"""Install, migrate and uninstall steps. Each one is idempotent: running it twice changes nothing."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from crm_plus.constants import CUSTOM_FIELDS, MODULE, ROLES
+
+
+def after_install():
+	ensure_roles()
+	ensure_custom_fields()
+
+
+def after_migrate():
+	ensure_roles()
+	ensure_custom_fields()
+
+
+def before_uninstall():
+	remove_custom_fields()
+
+
+def ensure_roles():
+	"""Create crm_plus's roles when missing; never touch a role an admin already has."""
+	existing = set(frappe.get_all("Role", filters={"name": ("in", ROLES)}, pluck="name"))
+	for role in ROLES:
+		if role not in existing:
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def ensure_custom_fields():
+	"""Create or update the custom fields crm_plus adds to ERPNext doctypes (idempotent)."""
+	fields = {
+		doctype: [{**field, "module": MODULE} for field in doctype_fields]
+		for doctype, doctype_fields in CUSTOM_FIELDS.items()
+	}
+	create_custom_fields(fields, ignore_validate=True, update=True)
+
+
+def remove_custom_fields():
+	"""Delete crm_plus's custom fields so ERPNext's forms never point at a removed doctype."""
+	for doctype, fields in CUSTOM_FIELDS.items():
+		names = frappe.get_all(
+			"Custom Field",
+			filters={"dt": doctype, "fieldname": ("in", [f["fieldname"] for f in fields])},
+			pluck="name",
+		)
+		for name in names:
+			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)

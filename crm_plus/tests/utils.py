@@ -1,0 +1,106 @@
+"""Test setup and factories for the integration suite (run by `bench run-tests --app crm_plus`)."""
+
+import frappe
+from frappe.utils import add_days, getdate, nowdate
+
+from crm_plus.services.setup import ensure_custom_fields, ensure_roles
+
+TEST_COMPANY = "Wind Power LLC"  # the company ERPNext's own before_tests creates
+
+
+def before_tests():
+	"""Prepare a fresh site: ERPNext's setup wizard with a test company, then crm_plus's own setup."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
+	ensure_roles()
+	ensure_custom_fields()
+	frappe.db.commit()  # nosemgrep: the roles and fields must outlive each test class's rollback
+
+
+def get_company() -> str:
+	return frappe.db.get_value("Company", {}, "name", order_by="creation asc")
+
+
+def create_customer(name: str = "_Test CRM Customer", **kwargs) -> str:
+	"""Return the name of a customer, creating it once (idempotent factory)."""
+	if frappe.db.exists("Customer", name):
+		return name
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": name,
+			"customer_group": kwargs.pop("customer_group", None) or _root("Customer Group"),
+			"territory": kwargs.pop("territory", None) or _root("Territory"),
+			**kwargs,
+		}
+	)
+	doc.flags.ignore_crm_duplicate_warning = True
+	doc.insert(ignore_permissions=True)
+	return doc.name
+
+
+def create_item(item_code: str = "_Test CRM Item", rate: float = 100, valuation_rate: float = 60) -> str:
+	if frappe.db.exists("Item", item_code):
+		return item_code
+	frappe.get_doc(
+		{
+			"doctype": "Item",
+			"item_code": item_code,
+			"item_name": item_code,
+			"item_group": _root("Item Group"),
+			"stock_uom": "Nos",
+			"is_stock_item": 0,
+			"standard_rate": rate,
+			"valuation_rate": valuation_rate,
+		}
+	).insert(ignore_permissions=True)
+	return item_code
+
+
+def create_sales_invoice(
+	customer: str,
+	qty: float = 1,
+	rate: float = 100,
+	posting_date=None,
+	item_code: str | None = None,
+	submit: bool = True,
+	**kwargs,
+):
+	"""A submitted Sales Invoice through ERPNext's own controller (taxes, ledger, outstanding)."""
+	posting_date = getdate(posting_date or nowdate())
+	company = kwargs.pop("company", None) or get_company()
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": company,
+			"posting_date": posting_date,
+			"set_posting_time": 1,
+			"due_date": kwargs.pop("due_date", None) or add_days(posting_date, 30),
+			"items": [{"item_code": item_code or create_item(), "qty": qty, "rate": rate}],
+			**kwargs,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def create_user(email: str, *roles: str) -> str:
+	"""A desk user with exactly these roles (idempotent)."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.roles = []
+	user.add_roles(*roles)
+	return email
+
+
+def _root(doctype: str) -> str:
+	from frappe.utils.nestedset import get_root_of
+
+	return get_root_of(doctype)
