@@ -257,10 +257,10 @@ class TestCustomer360(FrappeTestCase):
 		names = [e["name"] for e in result["timeline"]]
 		# 2025-03-21: interaction 10:00 sorts above that day's invoice (midnight)
 		expected = [
-			self.invoices[2],
 			self.interactions[1],
-			self.invoices[1],
+			self.invoices[2],
 			self.interactions[0],
+			self.invoices[1],
 			self.invoices[0],
 		]
 		self.assertEqual([n for n in names if n in expected], expected)
