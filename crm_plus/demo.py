@@ -131,7 +131,9 @@ def plan_customers(rng: random.Random, count: int, as_of: date) -> list[Customer
 def make_customer_history(plan: CustomerPlan, company: str, as_of: date, rng: random.Random) -> dict:
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
-	from erpnext.selling.doctype.quotation.quotation import make_sales_order
+
+	# the mapper behind make_sales_order: these quotations were valid on their own (past) dates
+	from erpnext.selling.doctype.quotation.quotation import _make_sales_order
 	from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice
 
 	customer = frappe.get_doc(
@@ -164,7 +166,7 @@ def make_customer_history(plan: CustomerPlan, company: str, as_of: date, rng: ra
 					"items": items,
 				}
 			)
-			order = make_sales_order(quotation.name)
+			order = _make_sales_order(quotation.name, ignore_permissions=True)
 			order.transaction_date = day
 		else:
 			order = frappe.get_doc(
@@ -177,6 +179,7 @@ def make_customer_history(plan: CustomerPlan, company: str, as_of: date, rng: ra
 				}
 			)
 		order.delivery_date = add_days(day, 7)
+		order.payment_schedule = []  # recomputed from the order's own date
 		for row in order.items:
 			row.delivery_date = order.delivery_date
 		order.insert(ignore_permissions=True)

@@ -142,6 +142,7 @@ def get_360(customer: str, kinds=None, before: str | None = None, limit: int | N
 def _selected_sources(kinds) -> list[tuple[int, Source]]:
 	if isinstance(kinds, str):
 		kinds = frappe.parse_json(kinds) if kinds.startswith("[") else [k.strip() for k in kinds.split(",")]
+	kinds = [k for k in kinds or () if k]
 	known = {s.kind for s in SOURCES}
 	unknown = sorted(set(kinds or ()) - known)
 	if unknown:

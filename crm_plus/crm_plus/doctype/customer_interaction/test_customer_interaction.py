@@ -281,6 +281,9 @@ class TestCustomer360(FrappeTestCase):
 	def test_filter_by_kind_and_bad_kind(self):
 		result = customer_360.get_360(self.customer, kinds="sales_invoice")
 		self.assertEqual({e["kind"] for e in result["timeline"]}, {"sales_invoice"})
+		# what Desk sends for "Everything" and the first page: empty strings
+		everything = customer_360.get_360(self.customer, kinds="", before="")
+		self.assertIn("interaction", {e["kind"] for e in everything["timeline"]})
 		with self.assertRaises(frappe.ValidationError):
 			customer_360.get_360(self.customer, kinds=["nonsense"])
 		with self.assertRaises(frappe.ValidationError):

@@ -84,6 +84,7 @@ class CustomerThreeSixty {
 			kinds.map((k) => ({ value: k.kind, label: k.label }))
 		);
 		this.kind_field.refresh();
+		this.kind_labels = Object.fromEntries(kinds.map((k) => [k.kind, k.label]));
 		this.kinds_set = true;
 	}
 
@@ -132,9 +133,9 @@ class CustomerThreeSixty {
 			const amount = e.amount != null ? format_currency(e.amount, e.currency) : "";
 			$(`<div class="d-flex align-items-center border-bottom py-2">
 				<div style="width: 140px" class="text-muted small">${frappe.datetime.str_to_user(e.timestamp)}</div>
-				<div style="width: 130px"><span class="indicator-pill ${colors[e.kind] || "gray"}">${__(
-					frappe.utils.escape_html(e.doctype)
-				)}</span></div>
+				<div style="width: 150px; white-space: nowrap"><span class="indicator-pill ${
+					colors[e.kind] || "gray"
+				}">${frappe.utils.escape_html((this.kind_labels || {})[e.kind] || __(e.doctype))}</span></div>
 				<div class="flex-grow-1"><a href="${encodeURI(e.route)}">${frappe.utils.escape_html(e.title)}</a>
 					<span class="text-muted small ml-2">${frappe.utils.escape_html(e.name)}</span></div>
 				<div style="width: 120px" class="text-muted small">${frappe.utils.escape_html(__(e.status || ""))}</div>

@@ -1,0 +1,103 @@
+// Browser tests against a running bench: sign in, open the CRM Plus workspace, log an interaction
+// from a customer, open its Customer 360, run a report and see its chart. Screenshots go to
+// e2e/screenshots/. Environment: BASE_URL (default http://crm.localhost:8000: Chromium resolves
+// *.localhost to this machine, and Frappe picks the site from the host name), CRM_USER / CRM_PASSWORD (default Administrator / admin), CHROMIUM
+// (default /usr/bin/chromium), CUSTOMER (a customer to use; default: one with invoices).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const BASE_URL = process.env.BASE_URL || "http://crm.localhost:8000";
+const USER = process.env.CRM_USER || "Administrator";
+const PASSWORD = process.env.CRM_PASSWORD || "admin";
+const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
+
+let browser, page;
+const errors = [];
+
+before(async () => {
+	mkdirSync(SHOTS, { recursive: true });
+	browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+		args: [
+			"--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		],
+	});
+	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	page = await context.newPage();
+	page.on("pageerror", (e) => errors.push(String(e)));
+	await page.goto(`${BASE_URL}/login`, { waitUntil: "networkidle" });
+	await page.fill("#login_email", USER);
+	await page.fill("#login_password", PASSWORD);
+	await page.click(".btn-login");
+	await page.waitForURL(/\/app/, { timeout: 30000 });
+});
+
+after(async () => {
+	await browser?.close();
+});
+
+async function open(path, shot, ready) {
+	await page.goto(`${BASE_URL}${path}`, { waitUntil: "networkidle" });
+	if (ready) await page.waitForSelector(ready, { timeout: 20000 });
+	await page.waitForTimeout(500);
+	await page.screenshot({ path: `${SHOTS}${shot}.png`, fullPage: false });
+	const shown = await page.$$eval(".modal.show .modal-title", (els) => els.map((e) => e.textContent.trim()));
+	assert.deepEqual(shown.filter((t) => /error|exception/i.test(t)), [], `${path}: no error dialog`);
+}
+
+async function firstCustomer() {
+	if (process.env.CUSTOMER) return process.env.CUSTOMER;
+	// a customer with submitted invoices, so the 360 has figures to show
+	return page.evaluate(async () => {
+		const r = await frappe.db.get_list("Sales Invoice", {
+			fields: ["customer"],
+			filters: { docstatus: 1, is_return: 0 },
+			limit: 1,
+			order_by: "grand_total desc",
+		});
+		return r[0].customer;
+	});
+}
+
+test("the CRM Plus workspace opens", async () => {
+	await open("/app/crm-plus", "01-workspace", ".workspace-skeleton, .codex-editor, .layout-main-section");
+	const text = await page.textContent("body");
+	assert.match(text, /Customer Interaction/);
+	assert.match(text, /Follow-ups Due/);
+});
+
+test("log an interaction from a customer", async () => {
+	const customer = await firstCustomer();
+	await open(`/app/customer/${encodeURIComponent(customer)}`, "02-customer", ".form-layout");
+	await page.click("button:has-text('CRM')");
+	await page.click("a.dropdown-item:has-text('Log Interaction')");
+	await page.waitForSelector("[data-fieldname='subject'] input", { timeout: 15000 });
+	await page.fill("[data-fieldname='subject'] input", "Browser test: called about the renewal");
+	await page.keyboard.press("Control+s");
+	await page.waitForSelector(".indicator-pill:has-text('Logged'), .indicator-pill:has-text('Not Saved')", {
+		timeout: 15000,
+	});
+	await page.waitForTimeout(1000);
+	await page.screenshot({ path: `${SHOTS}03-interaction-saved.png` });
+	assert.match(page.url(), /customer-interaction\/CRM-INT-/);
+});
+
+test("the Customer 360 shows figures and a timeline", async () => {
+	const customer = await firstCustomer();
+	await open(`/app/customer-360/${encodeURIComponent(customer)}`, "04-customer-360", ".crm-360-timeline div");
+	const text = await page.textContent(".crm-360");
+	assert.match(text, /Lifetime net revenue/);
+	assert.match(text, /Browser test: called about the renewal/);
+});
+
+test("a report runs and draws its chart", async () => {
+	await open("/app/query-report/Interaction Activity", "05-interaction-activity", ".chart-container svg, .frappe-chart");
+	assert.ok(await page.$(".dt-row"), "report rows rendered");
+});
+
+test("no script errors in any page", () => {
+	assert.deepEqual(errors, []);
+});
