@@ -100,6 +100,15 @@ def test_doctype_has_controller_with_class_name(path):
 		assert (path.parent / f"test_{path.stem}.py").is_file(), "integration tests live beside each doctype"
 
 
+@pytest.mark.parametrize("path", _jsons("report"), ids=lambda p: p.parent.name)
+def test_report_has_code_and_test_beside_it(path):
+	doc = json.loads(path.read_text())
+	if doc["report_type"] == "Script Report":
+		assert path.with_suffix(".py").is_file()
+		assert path.with_suffix(".js").is_file()
+	assert (path.parent / f"test_{path.stem}.py").is_file(), "integration tests live beside each report"
+
+
 def _link_targets():
 	for path in DOCTYPE_JSONS:
 		for field in json.loads(path.read_text())["fields"]:

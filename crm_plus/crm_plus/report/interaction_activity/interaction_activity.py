@@ -49,10 +49,10 @@ def get_data(filters, group_field):
 		)
 		.where((ci.interaction_at >= from_date) & (ci.interaction_at < add_days(to_date, 1)))
 		.groupby(ci[group_field])
-		.orderby(ci[group_field])
 	)
 	if period is not None:
 		query = query.select(period.as_("period")).groupby(period).orderby(period)
+	query = query.orderby(ci[group_field])
 	for field in ("user", "channel", "touchpoint", "customer"):
 		if filters.get(field):
 			query = query.where(ci[field] == filters.get(field))
