@@ -64,4 +64,8 @@ scheduler_events = {
 	"daily": [
 		"crm_plus.services.important_dates.send_reminders",
 	],
+	"daily_long": [
+		"crm_plus.services.scoring.enqueue_daily_scoring",
+		"crm_plus.services.retention.update_plans",
+	],
 }

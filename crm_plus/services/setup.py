@@ -1,19 +1,26 @@
 """Install, migrate and uninstall steps. Each one is idempotent: running it twice changes nothing."""
 
+import json
+from pathlib import Path
+
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_plus.constants import CUSTOM_FIELDS, MODULE, ROLES
 
+INSTALL_RECORDS = Path(__file__).resolve().parent.parent / "install_records"
+
 
 def after_install():
 	ensure_roles()
 	ensure_custom_fields()
+	ensure_install_records()
 
 
 def after_migrate():
 	ensure_roles()
 	ensure_custom_fields()
+	ensure_install_records()
 
 
 def before_uninstall():
@@ -50,3 +57,27 @@ def remove_custom_fields():
 		for name in names:
 			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 		frappe.clear_cache(doctype=doctype)
+
+
+def ensure_install_records():
+	"""Create the records an admin may edit (workflows and their states, notifications, energy point
+	rules, number cards...) when missing, and never overwrite them afterwards: plain fixtures would be
+	re-imported on every migrate and undo the admin's changes.
+
+	Each JSON file in `crm_plus/install_records/` holds a list of documents, inserted in file-name order
+	(so states come before the workflows that use them).
+	"""
+	for path in sorted(INSTALL_RECORDS.glob("*.json")):
+		for record in json.loads(path.read_text()):
+			name = record.get("name") or record.get(_name_field(record["doctype"]))
+			if name and frappe.db.exists(record["doctype"], name):
+				continue
+			doc = frappe.get_doc(record)
+			doc.flags.ignore_permissions = True
+			doc.insert(ignore_if_duplicate=True)
+
+
+def _name_field(doctype: str) -> str:
+	"""The field a record's name comes from, for doctypes named by a field (Workflow State, ...)."""
+	autoname = frappe.get_meta(doctype).autoname or ""
+	return autoname.split(":", 1)[1] if autoname.startswith("field:") else "name"
