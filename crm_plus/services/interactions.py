@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, get_datetime, getdate, now_datetime, strip_html, today
 
+from crm_plus.services.assignments import open_todo, set_todo_status
 from crm_plus.services.settings import is_enabled
 
 INTERACTION = "Customer Interaction"
@@ -77,41 +78,26 @@ def sync_follow_up(doc):
 		if todo and todo.status == "Open":
 			if todo.allocated_to == doc.follow_up_by and getdate(todo.date) == getdate(doc.next_follow_up_on):
 				return
-			_set_todo_status(todo.name, "Cancelled")
+			set_todo_status(todo.name, "Cancelled")
 		doc.db_set("follow_up_todo", _create_todo(doc), update_modified=False)
 	elif todo and todo.status == "Open":
-		_set_todo_status(todo.name, "Closed" if doc.follow_up_status == "Done" else "Cancelled")
+		set_todo_status(todo.name, "Closed" if doc.follow_up_status == "Done" else "Cancelled")
 
 
 def _create_todo(doc) -> str:
-	todo = frappe.get_doc(
-		{
-			"doctype": "ToDo",
-			"allocated_to": doc.follow_up_by,
-			"assigned_by": frappe.session.user,
-			"reference_type": doc.doctype,
-			"reference_name": doc.name,
-			"date": doc.next_follow_up_on,
-			"priority": "Medium",
-			"description": _("Follow up with {0}: {1}").format(doc.party_name, doc.subject),
-		}
+	return open_todo(
+		doc.doctype,
+		doc.name,
+		doc.follow_up_by,
+		doc.next_follow_up_on,
+		_("Follow up with {0}: {1}").format(doc.party_name, doc.subject),
 	)
-	todo.flags.crm_plus_sync = True
-	todo.insert(ignore_permissions=True)
-	return todo.name
-
-
-def _set_todo_status(name, status):
-	todo = frappe.get_doc("ToDo", name)
-	todo.status = status
-	todo.flags.crm_plus_sync = True
-	todo.save(ignore_permissions=True)
 
 
 def cancel_follow_up(doc):
 	"""A deleted interaction takes its open assignment with it."""
 	if doc.follow_up_todo and frappe.db.get_value("ToDo", doc.follow_up_todo, "status") == "Open":
-		_set_todo_status(doc.follow_up_todo, "Cancelled")
+		set_todo_status(doc.follow_up_todo, "Cancelled")
 
 
 def complete_follow_up(name: str, outcome: str | None = None):

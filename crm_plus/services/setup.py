@@ -6,20 +6,19 @@ from pathlib import Path
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from crm_plus.constants import CUSTOM_FIELDS, MODULE, ROLES
+from crm_plus.constants import CUSTOM_FIELDS, MODULE, ROLES, SETTINGS
 
 INSTALL_RECORDS = Path(__file__).resolve().parent.parent / "install_records"
 
 
 def after_install():
-	ensure_roles()
-	ensure_custom_fields()
-	ensure_install_records()
+	after_migrate()
 
 
 def after_migrate():
 	ensure_roles()
 	ensure_custom_fields()
+	ensure_settings_defaults()
 	ensure_install_records()
 
 
@@ -81,3 +80,20 @@ def _name_field(doctype: str) -> str:
 	"""The field a record's name comes from, for doctypes named by a field (Workflow State, ...)."""
 	autoname = frappe.get_meta(doctype).autoname or ""
 	return autoname.split(":", 1)[1] if autoname.startswith("field:") else "name"
+
+
+def ensure_settings_defaults():
+	"""Give settings added by an upgrade their default values. Frappe stores a Single's values only
+	once saved, so a field added later would read as empty; a value an admin set is never touched."""
+	singles = frappe.qb.DocType("Singles")
+	stored = set(
+		frappe.qb.from_(singles).select(singles.field).where(singles.doctype == SETTINGS).run(pluck=True)
+	)
+	for df in frappe.get_meta(SETTINGS).fields:
+		if (
+			df.default is not None
+			and df.fieldname not in stored
+			and df.fieldtype not in ("Section Break", "Column Break")
+		):
+			frappe.db.set_single_value(SETTINGS, df.fieldname, df.default)
+	frappe.clear_document_cache(SETTINGS, SETTINGS)

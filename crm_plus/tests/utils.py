@@ -104,3 +104,39 @@ def _root(doctype: str) -> str:
 	from frappe.utils.nestedset import get_root_of
 
 	return get_root_of(doctype)
+
+
+def create_company(name: str, abbr: str, currency: str = "USD", country: str = "United States") -> str:
+	"""A company with its own chart of accounts (so its customers form their own population)."""
+	if frappe.db.exists("Company", name):
+		return name
+	frappe.get_doc(
+		{
+			"doctype": "Company",
+			"company_name": name,
+			"abbr": abbr,
+			"default_currency": currency,
+			"country": country,
+			"chart_of_accounts": "Standard",
+		}
+	).insert(ignore_permissions=True)
+	return name
+
+
+def ensure_fiscal_years(from_date, to_date):
+	from crm_plus.demo import ensure_fiscal_years as ensure
+
+	ensure(None, from_date, to_date)
+
+
+def pay_invoice(invoice_name: str, posting_date=None):
+	"""A submitted Payment Entry for the invoice's outstanding amount (ERPNext's own mapping)."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	payment = get_payment_entry("Sales Invoice", invoice_name)
+	payment.posting_date = posting_date or nowdate()
+	payment.reference_no = f"TEST-{invoice_name}"
+	payment.reference_date = payment.posting_date
+	payment.insert(ignore_permissions=True)
+	payment.submit()
+	return payment

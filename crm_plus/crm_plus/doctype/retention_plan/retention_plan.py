@@ -1,0 +1,14 @@
+# Copyright (c) 2026, crm_plus developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from crm_plus.services import retention
+
+
+class RetentionPlan(Document):
+	def validate(self):
+		retention.validate(self)
+
+	def on_update(self):
+		retention.sync_actions(self)

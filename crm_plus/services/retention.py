@@ -1,0 +1,319 @@
+"""Retention plans: validation, actions as assignments, automatic opening and the win-back verdict."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, cint, getdate, today
+
+from crm_plus.domain import winback
+from crm_plus.services.assignments import open_todo, set_todo_status
+from crm_plus.services.settings import get_settings
+
+PLAN = "Retention Plan"
+CONTROL = "Retention Control"
+OPEN_STATES = ("Draft", "Active")
+
+
+# ---------------------------------------------------------------- the document
+
+
+def validate(doc):
+	if doc.is_new() or not doc.window_days:
+		doc.window_days = doc.window_days or cint(get_settings().plan_window_days) or 90
+	doc.end_date = add_days(doc.start_date, cint(doc.window_days))
+	if doc.status in OPEN_STATES:
+		other = frappe.db.get_value(
+			PLAN,
+			{"customer": doc.customer, "status": ("in", OPEN_STATES), "name": ("!=", doc.name or "")},
+			"name",
+		)
+		if other:
+			frappe.throw(
+				_("Customer {0} already has an open retention plan: {1}").format(
+					frappe.bold(doc.customer), frappe.get_desk_link(PLAN, other)
+				),
+				frappe.DuplicateEntryError,
+			)
+	if doc.is_new() and doc.risk_score is None:
+		snapshot = latest_snapshot(doc.customer, doc.company)
+		if snapshot:
+			doc.update(
+				{
+					"risk_score": snapshot.risk_score,
+					"risk_band": snapshot.risk_band,
+					"segment": snapshot.segment,
+					"risk_reasons": snapshot.reasons,
+				}
+			)
+	for action in doc.actions:
+		if action.status == "Done" and not action.outcome:
+			frappe.throw(_("Row {0}: describe the outcome of a done action").format(action.idx))
+	if doc.status in ("Won Back", "Lost", "Cancelled") and not doc.closed_on:
+		doc.closed_on = getdate(today())
+
+
+def sync_actions(doc):
+	"""Open actions of an active plan are assignments; done or cancelled ones close theirs."""
+	for action in doc.actions:
+		want_open = action.status == "Open" and doc.status == "Active"
+		todo_status = action.todo and frappe.db.get_value("ToDo", action.todo, "status")
+		if want_open and todo_status != "Open":
+			name = open_todo(
+				PLAN,
+				doc.name,
+				action.owner_user,
+				action.due_date,
+				_("{0} for {1}: {2}").format(
+					_(action.action_type), doc.customer_name or doc.customer, action.description or ""
+				),
+			)
+			action.db_set("todo", name, update_modified=False)
+		elif not want_open and todo_status == "Open":
+			set_todo_status(action.todo, "Closed" if action.status == "Done" else "Cancelled")
+
+
+def latest_snapshot(customer: str, company: str | None = None):
+	filters = {"customer": customer}
+	if company:
+		filters["company"] = company
+	return frappe.db.get_value(
+		"Customer Health Snapshot",
+		filters,
+		["risk_score", "risk_band", "segment", "reasons", "company"],
+		as_dict=True,
+		order_by="period desc, is_main_company desc",
+	)
+
+
+# ---------------------------------------------------------------- the daily job
+
+
+def update_plans(as_of=None) -> dict:
+	"""Daily: decide active plans and control records (won back / lost), then open plans for customers
+	who crossed the risk threshold. Set-based reads; one document save per plan that changes."""
+	as_of = getdate(as_of or today())
+	decided = decide_open_plans(as_of)
+	opened = open_automatic_plans(as_of) if get_settings().auto_open_plans else {"plans": 0, "control": 0}
+	return {**decided, **opened}
+
+
+def decide_open_plans(as_of) -> dict:
+	plans = frappe.get_all(
+		PLAN,
+		filters={"status": "Active"},
+		fields=["name", "customer", "company", "start_date", "end_date"],
+	)
+	controls = frappe.get_all(
+		CONTROL,
+		filters={"status": "Open"},
+		fields=["name", "customer", "company", "start_date", "end_date"],
+	)
+	records = [(PLAN, p) for p in plans] + [(CONTROL, c) for c in controls]
+	if not records:
+		return {"won_back": 0, "lost": 0}
+	invoices = _invoices_since(
+		{r.customer for _dt, r in records}, min(getdate(r.start_date) for _dt, r in records)
+	)
+	counts = {"won_back": 0, "lost": 0}
+	for doctype, record in records:
+		outcome = winback.decide(
+			getdate(record.start_date),
+			getdate(record.end_date),
+			as_of,
+			invoices.get((record.customer, record.company), []),
+		)
+		if outcome.status == winback.ACTIVE:
+			continue
+		counts["won_back" if outcome.status == winback.WON_BACK else "lost"] += 1
+		if doctype == PLAN:
+			close_plan(record.name, outcome)
+		else:
+			frappe.db.set_value(
+				CONTROL,
+				record.name,
+				{
+					"status": outcome.status,
+					"won_back_on": outcome.on if outcome.status == winback.WON_BACK else None,
+					"retained_revenue": outcome.retained_revenue,
+				},
+			)
+	return counts
+
+
+def _invoices_since(customers, since) -> dict:
+	"""{(customer, company): [winback.Invoice]} with each invoice's balance and last payment date from
+	ERPNext's Payment Ledger. Two queries for all plans."""
+	si = frappe.qb.DocType("Sales Invoice")
+	rows = (
+		frappe.qb.from_(si)
+		.select(si.name, si.customer, si.company, si.posting_date, si.base_net_total)
+		.where(
+			si.customer.isin(list(customers))
+			& (si.docstatus == 1)
+			& (si.is_return == 0)
+			& (si.posting_date >= since)
+		)
+		.run(as_dict=True)
+	)
+	if not rows:
+		return {}
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	from frappe.query_builder.functions import Max, Sum
+	from pypika.terms import Case
+
+	ledger = {
+		row.against_voucher_no: row
+		for row in (
+			frappe.qb.from_(ple)
+			.select(
+				ple.against_voucher_no,
+				Sum(ple.amount).as_("balance"),
+				Max(Case().when(ple.voucher_no != ple.against_voucher_no, ple.posting_date)).as_(
+					"last_payment_on"
+				),
+			)
+			.where(
+				(ple.against_voucher_type == "Sales Invoice")
+				& ple.against_voucher_no.isin([r.name for r in rows])
+				& (ple.delinked == 0)
+			)
+			.groupby(ple.against_voucher_no)
+			.run(as_dict=True)
+		)
+	}
+	result: dict = {}
+	for row in rows:
+		entry = ledger.get(row.name)
+		result.setdefault((row.customer, row.company), []).append(
+			winback.Invoice(
+				name=row.name,
+				posting_date=getdate(row.posting_date),
+				net_amount=Decimal(str(row.base_net_total or 0)),
+				balance=Decimal(str(entry.balance)) if entry else Decimal(str(row.base_net_total or 0)),
+				last_payment_on=getdate(entry.last_payment_on) if entry and entry.last_payment_on else None,
+			)
+		)
+	return result
+
+
+def close_plan(name: str, outcome: winback.Outcome):
+	"""Move an active plan to Won Back or Lost through its workflow (the job runs as Administrator)."""
+	doc = frappe.get_doc(PLAN, name)
+	doc.status = outcome.status
+	doc.closed_on = outcome.on
+	if outcome.status == winback.WON_BACK:
+		doc.won_back_invoice = outcome.invoice
+		doc.won_back_on = outcome.on
+		doc.retained_revenue = outcome.retained_revenue
+	for action in doc.actions:
+		if action.status == "Open":
+			action.status = "Cancelled"
+	doc.flags.ignore_permissions = True
+	doc.save()
+
+
+def open_automatic_plans(as_of) -> dict:
+	"""Open one plan per customer whose latest risk band reached the threshold and who has no open plan
+	or control record; a stable share (the control group) gets a control record instead."""
+	settings = get_settings()
+	threshold = settings.auto_open_band or "High"
+	bands = [b for b in winback.BANDS if winback.band_at_least(b, threshold)]
+	period = as_of.strftime("%Y-%m")
+	snap = frappe.qb.DocType("Customer Health Snapshot")
+	plan = frappe.qb.DocType(PLAN)
+	control = frappe.qb.DocType(CONTROL)
+	customer = frappe.qb.DocType("Customer")
+	candidates = (
+		frappe.qb.from_(snap)
+		.join(customer)
+		.on(customer.name == snap.customer)
+		.select(
+			snap.customer,
+			snap.company,
+			snap.risk_score,
+			snap.risk_band,
+			snap.segment,
+			snap.reasons,
+			customer.customer_name,
+			customer.account_manager,
+		)
+		.where(
+			(snap.period == period)
+			& (snap.is_main_company == 1)
+			& snap.risk_band.isin(bands)
+			& (customer.disabled == 0)
+			& snap.customer.notin(
+				frappe.qb.from_(plan).select(plan.customer).where(plan.status.isin(OPEN_STATES))
+			)
+			& snap.customer.notin(
+				frappe.qb.from_(control).select(control.customer).where(control.status == "Open")
+			)
+		)
+		.orderby(snap.risk_score, order=frappe.qb.desc)
+		.run(as_dict=True)
+	)
+	window = cint(settings.plan_window_days) or 90
+	counts = {"plans": 0, "control": 0}
+	for row in candidates:
+		if winback.in_control_group(row.customer, settings.control_group_percent or 0, salt=period):
+			frappe.get_doc(
+				{
+					"doctype": CONTROL,
+					"customer": row.customer,
+					"company": row.company,
+					"start_date": as_of,
+					"end_date": as_of + timedelta(days=window),
+					"risk_score": row.risk_score,
+				}
+			).insert(ignore_permissions=True)
+			counts["control"] += 1
+			continue
+		owner = row.account_manager or settings.default_plan_owner or "Administrator"
+		doc = frappe.get_doc(
+			{
+				"doctype": PLAN,
+				"customer": row.customer,
+				"company": row.company,
+				"plan_owner": owner,
+				"source": "Automatic",
+				"start_date": as_of,
+				"window_days": window,
+				"risk_score": row.risk_score,
+				"risk_band": row.risk_band,
+				"segment": row.segment,
+				"risk_reasons": row.reasons,
+				"goal": _("A paid order within {0} days").format(window),
+				"actions": [
+					{
+						"action_type": "Call",
+						"description": _("Call to understand why the customer stopped buying"),
+						"owner_user": owner,
+						"due_date": as_of + timedelta(days=3),
+					},
+					{
+						"action_type": "Account Review",
+						"description": _("Review open invoices, complaints and recent interactions"),
+						"owner_user": owner,
+						"due_date": as_of + timedelta(days=7),
+					},
+				],
+			}
+		)
+		doc.flags.ignore_permissions = True
+		doc.insert()
+		activate(doc)
+		counts["plans"] += 1
+	return counts
+
+
+def activate(doc):
+	"""Draft -> Active through the workflow when one is set up, else directly."""
+	from frappe.model.workflow import apply_workflow, get_workflow_name
+
+	if get_workflow_name(PLAN):
+		apply_workflow(doc, "Activate")
+	else:
+		doc.status = "Active"
+		doc.save(ignore_permissions=True)
