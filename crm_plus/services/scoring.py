@@ -12,7 +12,7 @@ The job never runs one query per customer. For a month (`period`, YYYY-MM) it:
 4. copies the main company's figures onto the Customer with one UPDATE ... JOIN.
 
 Every statement is parameterised. Steps are idempotent, so the job is safe to re-run, and enqueuing
-it twice runs it once (job id + deduplicate).
+it twice runs it once (job id + deduplicate). The background job runner commits the run as one unit.
 """
 
 from datetime import date, timedelta
@@ -62,7 +62,6 @@ def score_all(as_of=None, chunk_size: int | None = None, publish: bool = True) -
 		scored += len(chunk)
 		_progress(publish, 10 + 85 * scored / max(rows, 1), _("Scored {0} of {1}").format(scored, rows))
 	copy_to_customers(period)
-	frappe.db.commit()  # nosemgrep: a background job's unit of work
 	_progress(publish, 100, _("Done"))
 	return {"period": period, "rows": rows, "scored": scored}
 

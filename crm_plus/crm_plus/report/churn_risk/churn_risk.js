@@ -1,0 +1,39 @@
+// Copyright (c) 2026, crm_plus developers and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Churn Risk"] = {
+	filters: [
+		{
+			fieldname: "company",
+			label: __("Company"),
+			fieldtype: "Link",
+			options: "Company",
+			default: frappe.defaults.get_user_default("Company"),
+			reqd: 1,
+		},		{
+			fieldname: "period",
+			label: __("Month (YYYY-MM)"),
+			fieldtype: "Data",
+			description: __("Empty: the latest scoring"),
+		},
+		{
+			fieldname: "risk_band",
+			label: __("Churn Risk"),
+			fieldtype: "Select",
+			options: ["", "Low", "Medium", "High", "Critical"],
+		},
+		{ fieldname: "min_score", label: __("Minimum Score"), fieldtype: "Int", default: 0 },
+		{ fieldname: "segment", label: __("Value Segment"), fieldtype: "Select",
+			options: ["", "Champions", "Loyal", "Potential", "New", "At Risk", "Can't Lose", "Hibernating", "Lost"] },
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+	],
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (column.fieldname === "risk_band" && data && data.risk_band) {
+			const color = { Low: "green", Medium: "yellow", High: "orange", Critical: "red" }[data.risk_band];
+			value = `<span class="indicator-pill ${color}">${value}</span>`;
+		}
+		return value;
+	},
+};

@@ -1,0 +1,26 @@
+"""Helpers shared by the value and retention reports."""
+
+import frappe
+from frappe import _
+
+SNAPSHOT = "Customer Health Snapshot"
+
+
+def scored_period(company: str, period: str | None = None) -> str | None:
+	"""The month asked for, or the latest month scored for the company; None when never scored."""
+	if not company:
+		frappe.throw(_("Company is required"), frappe.MandatoryError)
+	if period:
+		period = period.strip()
+		if len(period) != 7 or period[4] != "-" or not (period[:4] + period[5:]).isdigit():
+			frappe.throw(_("Month must look like 2026-01"))
+		return period
+	snapshot = frappe.qb.DocType(SNAPSHOT)
+	from frappe.query_builder.functions import Max
+
+	latest = frappe.qb.from_(snapshot).select(Max(snapshot.period)).where(snapshot.company == company).run()
+	return latest[0][0] if latest and latest[0][0] else None
+
+
+def not_scored_message() -> str:
+	return _("No scoring yet for this company: run it from Customer Health Snapshot > Recompute now.")
