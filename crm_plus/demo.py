@@ -2,7 +2,7 @@
 
 Customers in several groups and territories, items, and two years of submitted quotations, sales
 orders, invoices, payments and some credit notes, with a realistic skew (a few customers carry most
-of the revenue; some stop buying), then the interactions around them. Deterministic for a seed and a
+of the revenue; some stop buying), then the interactions around them; then scores every customer and opens retention plans. Deterministic for a seed and a
 day, and safe to run twice: each customer's history is made in one transaction, and customers that
 already exist are left as they are.
 """
@@ -64,6 +64,8 @@ CUSTOMER_NAMES = (
 	"Copperleaf Cafe",
 	"Driftwood Furniture",
 )
+# customers won in the last two months: the "New" segment
+NEW_CUSTOMER_NAMES = ("Elm Street Bakery", "Foxglove Analytics", "Garnet Logistics")
 CHANNELS = ("Phone", "Email", "Meeting", "Visit", "Chat", "Web")
 TOUCHPOINTS = ("Sales", "Billing", "Collections", "After-sales Service", "Marketing", "Support")
 
@@ -103,7 +105,18 @@ def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
 		created["invoices"] += counts["invoices"]
 		created["interactions"] += counts["interactions"]
 		print(f"  {plan.name}: {counts['invoices']} invoices, {counts['interactions']} interactions")
+	score_and_plan(as_of)
 	return created
+
+
+def score_and_plan(as_of):
+	"""Score every customer and open the retention plans the scores call for, as the daily jobs do."""
+	from crm_plus.services import retention, scoring
+
+	result = scoring.score_all(as_of=as_of, publish=False)
+	plans = retention.update_plans(as_of=as_of)
+	frappe.db.commit()  # nosemgrep
+	print(f"  scored {result['scored']} customers; retention plans: {plans}")
 
 
 def plan_customers(rng: random.Random, count: int, as_of: date) -> list[CustomerPlan]:
@@ -124,6 +137,17 @@ def plan_customers(rng: random.Random, count: int, as_of: date) -> list[Customer
 		last_day = plan.stops_on or as_of
 		span = (getdate(last_day) - getdate(start)).days
 		plan.purchases = sorted(add_days(start, rng.randint(0, span)) for _ in range(orders))
+		plans.append(plan)
+	for name in NEW_CUSTOMER_NAMES:
+		plan = CustomerPlan(
+			name=name,
+			group=GROUPS[rng.randrange(len(GROUPS))],
+			territory=TERRITORIES[rng.randrange(len(TERRITORIES))],
+			weight=0.05,
+			stops_on=None,
+			slow_payer=False,
+		)
+		plan.purchases = sorted(add_days(as_of, -rng.randint(5, 60)) for _ in range(rng.randint(1, 2)))
 		plans.append(plan)
 	return plans
 

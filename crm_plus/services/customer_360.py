@@ -52,7 +52,7 @@ SOURCES: list[Source] = [
 		"party_name",
 		"transaction_date",
 		True,
-		"title",
+		"name",
 		"status",
 		"grand_total",
 		"currency",
@@ -65,7 +65,7 @@ SOURCES: list[Source] = [
 		"customer",
 		"transaction_date",
 		True,
-		"title",
+		"name",
 		"status",
 		"grand_total",
 		"currency",
@@ -78,7 +78,7 @@ SOURCES: list[Source] = [
 		"customer",
 		"posting_date",
 		True,
-		"title",
+		"name",
 		"status",
 		"grand_total",
 		"currency",
@@ -91,7 +91,7 @@ SOURCES: list[Source] = [
 		"customer",
 		"posting_date",
 		True,
-		"title",
+		"name",
 		"status",
 		"grand_total",
 		"currency",
@@ -104,11 +104,23 @@ SOURCES: list[Source] = [
 		"party",
 		"posting_date",
 		True,
-		"title",
+		"name",
 		"payment_type",
 		"paid_amount",
 		"paid_from_account_currency",
 		(("party_type", "=", "Customer"), ("docstatus", "<", 2)),
+	),
+	Source(
+		"retention_plan",
+		"Retention Plan",
+		"Retention Plan",
+		"customer",
+		"start_date",
+		True,
+		"customer_name",
+		"status",
+		"retained_revenue",
+		None,
 	),
 ]
 
@@ -133,6 +145,7 @@ def get_360(customer: str, kinds=None, before: str | None = None, limit: int | N
 		"customer": customer,
 		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
 		"figures": get_figures(customer) if cursor is None else None,
+		"value": get_value_and_risk(customer) if cursor is None else None,
 		"kinds": [{"kind": s.kind, "label": _(s.label)} for s in SOURCES if _can_read(s.doctype)],
 		"timeline": [_as_dict(entry) for entry in page.entries],
 		"next_cursor": page.next_cursor,
@@ -242,7 +255,9 @@ def get_figures(customer: str) -> list[dict]:
 			Count(Case().when(si.is_return == 0, si.posting_date)).distinct().as_("purchase_days"),
 			Count(purchase).as_("invoices"),
 			Sum(si.outstanding_amount).as_("outstanding"),
-			Sum(Case().when(si.due_date < today_, si.outstanding_amount).else_(0)).as_("overdue"),
+			Sum(
+				Case().when((si.due_date < today_) & (si.outstanding_amount > 0), si.outstanding_amount).else_(0)
+			).as_("overdue"),
 		)
 		.where((si.customer == customer) & (si.docstatus == 1))
 		.groupby(si.company)
@@ -272,3 +287,36 @@ def get_figures(customer: str) -> list[dict]:
 			}
 		)
 	return figures
+
+
+def get_value_and_risk(customer: str) -> dict | None:
+	"""The scoring job's verdict on the customer (main company), with its reasons."""
+	values = frappe.db.get_value(
+		"Customer",
+		customer,
+		[
+			"crm_segment",
+			"crm_value_class",
+			"crm_rfm",
+			"crm_churn_risk",
+			"crm_churn_risk_band",
+			"crm_churn_reasons",
+			"crm_scored_on",
+		],
+		as_dict=True,
+	)
+	if not values or not values.crm_scored_on:
+		return None
+	open_plan = frappe.db.get_value(
+		"Retention Plan", {"customer": customer, "status": ("in", ("Draft", "Active"))}, "name"
+	)
+	return {
+		"segment": values.crm_segment,
+		"value_class": values.crm_value_class,
+		"rfm": values.crm_rfm,
+		"churn_risk": values.crm_churn_risk,
+		"churn_risk_band": values.crm_churn_risk_band,
+		"reasons": [r for r in (values.crm_churn_reasons or "").split("\n") if r],
+		"scored_on": values.crm_scored_on,
+		"open_retention_plan": open_plan,
+	}

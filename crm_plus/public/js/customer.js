@@ -18,5 +18,26 @@ frappe.ui.form.on("Customer", {
 				__("CRM")
 			);
 		}
+		if (frappe.model.can_create("Retention Plan")) {
+			frm.add_custom_button(
+				__("Start Retention Plan"),
+				() =>
+					frappe.new_doc("Retention Plan", {
+						customer: frm.doc.name,
+						plan_owner: frm.doc.account_manager || frappe.session.user,
+					}),
+				__("CRM")
+			);
+		}
+		if (frm.doc.crm_churn_risk_band && ["High", "Critical"].includes(frm.doc.crm_churn_risk_band)) {
+			frm.dashboard.set_headline_alert(
+				__("Churn risk {0} ({1}): {2}", [
+					frm.doc.crm_churn_risk,
+					__(frm.doc.crm_churn_risk_band),
+					frappe.utils.escape_html((frm.doc.crm_churn_reasons || "").split("\n")[0]),
+				]),
+				"orange"
+			);
+		}
 	},
 });

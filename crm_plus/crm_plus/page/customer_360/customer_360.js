@@ -71,6 +71,7 @@ class CustomerThreeSixty {
 				const data = r.message;
 				this.page.set_title(__("Customer 360: {0}", [data.customer_name || data.customer]));
 				if (data.figures) this.render_figures(data.figures);
+				if (data.figures) this.render_value(data.value);
 				this.set_kinds(data.kinds);
 				this.render_timeline(data.timeline, reset);
 				this.cursor = data.next_cursor;
@@ -119,6 +120,35 @@ class CustomerThreeSixty {
 		});
 	}
 
+	render_value(value) {
+		const $f = this.$body.find(".crm-360-figures");
+		if (!value) return;
+		const colors = { Low: "green", Medium: "yellow", High: "orange", Critical: "red" };
+		const reasons = (value.reasons || []).map((r) => `<li>${frappe.utils.escape_html(r)}</li>`).join("");
+		const plan = value.open_retention_plan
+			? `<a href="/app/retention-plan/${encodeURIComponent(value.open_retention_plan)}">${__(
+					"Open retention plan {0}",
+					[frappe.utils.escape_html(value.open_retention_plan)]
+			  )}</a>`
+			: "";
+		$(`<div class="row mb-2"><div class="col-sm-12"><div class="frappe-card p-3">
+			<div class="d-flex align-items-center flex-wrap" style="gap: 12px">
+				<span class="text-muted small">${__("Value segment")}</span>
+				<b>${frappe.utils.escape_html(__(value.segment || "-"))}</b>
+				<span class="text-muted small">${__("80/20 class {0}, RFM {1}", [
+					frappe.utils.escape_html(value.value_class || "-"),
+					frappe.utils.escape_html(value.rfm || "-"),
+				])}</span>
+				<span class="text-muted small ml-4">${__("Churn risk")}</span>
+				<span class="indicator-pill ${colors[value.churn_risk_band] || "gray"}">${value.churn_risk} ${__(
+					value.churn_risk_band || ""
+				)}</span>
+				<span class="ml-auto">${plan}</span>
+			</div>
+			${reasons ? `<ul class="small text-muted mt-2 mb-0">${reasons}</ul>` : ""}
+		</div></div></div>`).appendTo($f);
+	}
+
 	render_timeline(entries, reset) {
 		const $t = this.$body.find(".crm-360-timeline");
 		if (reset && !entries.length) {
@@ -137,7 +167,7 @@ class CustomerThreeSixty {
 					colors[e.kind] || "gray"
 				}">${frappe.utils.escape_html((this.kind_labels || {})[e.kind] || __(e.doctype))}</span></div>
 				<div class="flex-grow-1"><a href="${encodeURI(e.route)}">${frappe.utils.escape_html(e.title)}</a>
-					<span class="text-muted small ml-2">${frappe.utils.escape_html(e.name)}</span></div>
+					${e.title === e.name ? "" : `<span class="text-muted small ml-2">${frappe.utils.escape_html(e.name)}</span>`}</div>
 				<div style="width: 120px" class="text-muted small">${frappe.utils.escape_html(__(e.status || ""))}</div>
 				<div style="width: 140px" class="text-right">${amount}</div>
 			</div>`).appendTo($t);
