@@ -256,7 +256,9 @@ def get_figures(customer: str) -> list[dict]:
 			Count(purchase).as_("invoices"),
 			Sum(si.outstanding_amount).as_("outstanding"),
 			Sum(
-				Case().when((si.due_date < today_) & (si.outstanding_amount > 0), si.outstanding_amount).else_(0)
+				Case()
+				.when((si.due_date < today_) & (si.outstanding_amount > 0), si.outstanding_amount)
+				.else_(0)
 			).as_("overdue"),
 		)
 		.where((si.customer == customer) & (si.docstatus == 1))

@@ -15,6 +15,11 @@ from crm_plus.tests.utils import create_sales_invoice, pay_invoice
 PLAN = "Retention Plan"
 
 
+# The runner would make test records for every linked doctype; Company's links reach doctypes of
+# apps this site may not have (Payment Gateway). These tests build their own company and invoices.
+test_ignore = ["Company", "Sales Invoice"]
+
+
 class TestRetentionPlan(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
