@@ -98,6 +98,23 @@ test("a report runs and draws its chart", async () => {
 	assert.ok(await page.$(".dt-row"), "report rows rendered");
 });
 
+test("the Churn Risk report lists customers with their reasons", async () => {
+	await open("/app/query-report/Churn Risk", "06-churn-risk", ".dt-row");
+	const text = await page.textContent(".report-wrapper, .page-content");
+	assert.match(text, /days since last purchase/);
+});
+
+test("a retention plan opens", async () => {
+	await open("/app/retention-plan", "07-retention-plans", ".list-row-container, .no-result");
+	const link = await page.$(".list-row-container a.list-row-col, .list-subject a");
+	if (link) {
+		await link.click();
+		await page.waitForSelector(".form-layout", { timeout: 15000 });
+		await page.waitForTimeout(800);
+		await page.screenshot({ path: `${SHOTS}08-retention-plan.png` });
+	}
+});
+
 test("no script errors in any page", () => {
 	assert.deepEqual(errors, []);
 });

@@ -312,7 +312,17 @@ def get_value_and_risk(customer: str) -> dict | None:
 	open_plan = frappe.db.get_value(
 		"Retention Plan", {"customer": customer, "status": ("in", ("Draft", "Active"))}, "name"
 	)
+	snapshot = frappe.qb.DocType("Customer Health Snapshot")
+	trend = (
+		frappe.qb.from_(snapshot)
+		.select(snapshot.period, snapshot.risk_score, snapshot.segment)
+		.where((snapshot.customer == customer) & (snapshot.is_main_company == 1))
+		.orderby(snapshot.period, order=frappe.qb.desc)
+		.limit(12)
+		.run(as_dict=True)
+	)
 	return {
+		"trend": list(reversed(trend)),
 		"segment": values.crm_segment,
 		"value_class": values.crm_value_class,
 		"rfm": values.crm_rfm,

@@ -303,6 +303,17 @@ class TestCustomer360(FrappeTestCase):
 		kinds = {e["kind"] for e in customer_360.get_360(self.customer)["timeline"]}
 		self.assertIn("credit_note", kinds)
 
+	def test_value_and_risk_once_scored(self):
+		from crm_plus.services import scoring
+
+		self.assertIsNone(customer_360.get_360(self.customer)["value"])
+		scoring.score_all(publish=False)
+		value = customer_360.get_360(self.customer)["value"]
+		self.assertIn(value["churn_risk_band"], ("Low", "Medium", "High", "Critical"))
+		self.assertTrue(value["segment"])
+		self.assertEqual(len(value["trend"]), 1)
+		self.assertTrue(any("days since last purchase" in r for r in value["reasons"]))
+
 	def test_first_page_query_count_is_fixed(self):
 		"""One query per kind plus the figures, whatever the number of records."""
 		customer_360.get_360(self.customer)  # warm caches (meta, permissions)

@@ -146,7 +146,20 @@ class CustomerThreeSixty {
 				<span class="ml-auto">${plan}</span>
 			</div>
 			${reasons ? `<ul class="small text-muted mt-2 mb-0">${reasons}</ul>` : ""}
+			<div class="crm-360-risk-trend"></div>
 		</div></div></div>`).appendTo($f);
+		if ((value.trend || []).length > 1) {
+			new frappe.Chart($f.find(".crm-360-risk-trend")[0], {
+				title: __("Churn risk by month"),
+				type: "line",
+				height: 140,
+				data: {
+					labels: value.trend.map((t) => t.period),
+					datasets: [{ name: __("Churn risk"), values: value.trend.map((t) => t.risk_score) }],
+				},
+				colors: ["#f3a04a"],
+			});
+		}
 	}
 
 	render_timeline(entries, reset) {
