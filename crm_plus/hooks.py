@@ -42,6 +42,7 @@ export_python_type_annotations = True
 
 doctype_js = {
 	"Customer": "public/js/customer.js",
+	"Campaign": "public/js/campaign.js",
 }
 
 # Document Events
@@ -53,7 +54,19 @@ doc_events = {
 	"Event": {"on_update": "crm_plus.services.interactions.capture_event"},
 	"ToDo": {"on_update": "crm_plus.services.interactions.on_todo_update"},
 	"Lead": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
-	"Customer": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
+	"Customer": {
+		"validate": "crm_plus.services.duplicates.warn_on_new_party",
+		"before_insert": "crm_plus.services.campaigns.carry_lead_campaign_to_customer",
+	},
+	"Campaign": {"validate": "crm_plus.services.campaigns.validate_campaign"},
+	"Quotation": {
+		"before_insert": [
+			"crm_plus.services.campaigns.carry_lead_campaign_to_quotation",
+			"crm_plus.services.campaigns.fill_active_campaign",
+		]
+	},
+	"Sales Order": {"before_insert": "crm_plus.services.campaigns.fill_active_campaign"},
+	"Sales Invoice": {"before_insert": "crm_plus.services.campaigns.fill_active_campaign"},
 	"Contact": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
 }
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from crm_plus.constants import CUSTOM_FIELDS, MODULE, ROLES, SETTINGS
+from crm_plus.constants import CUSTOM_FIELDS, EXTRA_PERMISSIONS, MODULE, ROLES, SETTINGS
 
 INSTALL_RECORDS = Path(__file__).resolve().parent.parent / "install_records"
 
@@ -19,6 +19,7 @@ def after_migrate():
 	ensure_roles()
 	ensure_custom_fields()
 	ensure_settings_defaults()
+	ensure_permissions()
 	ensure_install_records()
 
 
@@ -97,3 +98,18 @@ def ensure_settings_defaults():
 		):
 			frappe.db.set_single_value(SETTINGS, df.fieldname, df.default)
 	frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+def ensure_permissions():
+	"""Give crm_plus's roles their rules on ERPNext doctypes (Campaign, Pricing Rule...) when the role
+	has none there yet; an existing rule, an admin's or ours, is left as it is."""
+	from frappe.permissions import add_permission, update_permission_property
+
+	for doctype, roles in EXTRA_PERMISSIONS.items():
+		for role, ptypes in roles.items():
+			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
+				continue
+			add_permission(doctype, role, 0, "read")
+			for ptype in ptypes:
+				update_permission_property(doctype, role, 0, ptype, 1, validate=False)
+	frappe.clear_cache()

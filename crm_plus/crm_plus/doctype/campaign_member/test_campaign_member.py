@@ -1,0 +1,311 @@
+# Copyright (c) 2026, crm_plus developers and contributors
+# For license information, please see license.txt
+
+from decimal import Decimal
+
+import frappe
+from frappe.model.workflow import apply_workflow
+from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.utils import add_days, getdate, today
+
+from crm_plus.services import campaigns
+from crm_plus.tests.utils import create_customer, create_sales_invoice, create_user, get_company
+
+# The runner would make test records for every linked doctype; Customer's and Campaign's links reach
+# doctypes of apps this site may not have. These tests build their own records.
+test_ignore = ["Campaign", "Customer", "Contact", "Lead"]
+
+DAY = getdate("2030-03-01")
+ITEM = "_Test CRM Campaign Stock Item"
+
+
+def make_campaign(name, budget=1000, **values):
+	if frappe.db.exists("Campaign", name):
+		return frappe.get_doc("Campaign", name)
+	return frappe.get_doc(
+		{
+			"doctype": "Campaign",
+			"campaign_name": name,
+			"crm_company": get_company(),
+			"crm_budget": budget,
+			"crm_start_date": add_days(DAY, -30),
+			"crm_end_date": add_days(DAY, 60),
+			**values,
+		}
+	).insert()
+
+
+def stock_item():
+	"""A stock item valued at 60 with stock to sell, so invoices carry an incoming rate (margin 40)."""
+	from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+
+	from crm_plus.tests.utils import ensure_fiscal_years
+
+	ensure_fiscal_years(add_days(DAY, -400), add_days(DAY, 30))
+	company = get_company()
+	warehouse = frappe.db.get_value(
+		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
+	)
+	if not frappe.db.exists("Item", ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": ITEM,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"valuation_rate": 60,
+			}
+		).insert()
+	make_stock_entry(
+		item_code=ITEM,
+		qty=100,
+		to_warehouse=warehouse,
+		rate=60,
+		posting_date=add_days(DAY, -60),
+		company=company,
+	)
+	return warehouse
+
+
+def sell(customer, qty, campaign=None, days=0, warehouse=None, submit=True):
+	return create_sales_invoice(
+		customer,
+		qty=qty,
+		rate=100,
+		posting_date=add_days(DAY, days),
+		item_code=ITEM,
+		update_stock=1,
+		set_warehouse=warehouse,
+		campaign=campaign,
+		submit=submit,
+	)
+
+
+def touch(customer, campaign, days):
+	frappe.get_doc(
+		{
+			"doctype": "Customer Interaction",
+			"party_type": "Customer",
+			"party": customer,
+			"subject": f"About {campaign}",
+			"campaign": campaign,
+			"direction": "Inbound",
+			"channel": "Email",
+			"interaction_at": f"{add_days(DAY, days)} 10:00:00",
+		}
+	).insert()
+
+
+class TestCampaignROI(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+		warehouse = stock_item()
+		cls.a = create_customer("_Test Campaign Customer A")
+		cls.b = create_customer("_Test Campaign Customer B")
+		cls.c = make_campaign("_Test Spring Promo").name
+		cls.d = make_campaign("_Test Autumn Mailing").name
+		for customer in (cls.a, cls.b):
+			frappe.get_doc(
+				{"doctype": "Campaign Member", "campaign": cls.c, "party_type": "Customer", "party": customer}
+			).insert()
+		inv1 = sell(cls.a, 10, cls.c, warehouse=warehouse)  # 1000 revenue, 400 margin
+		sell(cls.b, 5, cls.c, days=1, warehouse=warehouse)  # 500, 200
+		credit = make_sales_return(inv1.name)  # 2 units back: -200, -80
+		credit.posting_date = add_days(DAY, 5)
+		credit.set_posting_time = 1
+		for row in credit.items:
+			row.qty = -2
+		credit.insert()
+		credit.submit()
+		sell(cls.a, 3, cls.c, days=2, warehouse=warehouse).cancel()  # cancelled: never counts
+		# an untagged invoice of B, 10 days after a touch of C and 20 days after a touch of D
+		touch(cls.b, cls.d, 10)
+		touch(cls.b, cls.c, 20)
+		sell(cls.b, 4, None, days=30, warehouse=warehouse)  # 400, 160
+		campaign = frappe.get_doc("Campaign", cls.c)
+		campaign.append("crm_costs", {"date": DAY, "description": "Ads", "amount": 300})
+		campaign.append("crm_costs", {"date": DAY, "description": "Print", "amount": 200})
+		campaign.save()
+
+	@change_settings("CRM Plus Settings", roi_basis="Margin", attribution_window_days=90)
+	def test_roi_on_margin_with_each_attribution_model(self):
+		figures = campaigns.get_figures(self.c, model="last_touch")
+		self.assertEqual(
+			(figures["revenue"], figures["margin"], figures["cost"]),
+			(Decimal("1300.00"), Decimal("520.00"), Decimal("500")),
+		)
+		self.assertEqual(
+			(figures["attributed_revenue"], figures["attributed_margin"]),
+			(Decimal("400.00"), Decimal("160.00")),
+		)
+		self.assertEqual(figures["roi"], Decimal("0.3600"))  # (520 + 160 - 500) / 500
+		first = campaigns.get_figures(self.c, model="first_touch")
+		self.assertEqual((first["attributed_revenue"], first["roi"]), (Decimal("0.00"), Decimal("0.0400")))
+		linear = campaigns.get_figures(self.c, model="linear")
+		self.assertEqual((linear["attributed_margin"], linear["roi"]), (Decimal("80.00"), Decimal("0.2000")))
+
+	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=15)
+	def test_roi_on_revenue_and_the_window(self):
+		# with a 15-day window only C's touch (10 days before the invoice) counts, whatever the model
+		figures = campaigns.get_figures(self.c, model="first_touch")
+		self.assertEqual(figures["attributed_revenue"], Decimal("400.00"))
+		self.assertEqual(figures["roi"], Decimal("2.4000"))  # (1300 + 400 - 500) / 500
+
+	def test_responses_and_funnel(self):
+		funnel = campaigns.update_responses(self.c)
+		self.assertEqual(
+			funnel, {"targeted": 2, "contacted": 2, "responded": 2, "converted": 2, "unsubscribed": 0}
+		)
+		member = frappe.get_doc("Campaign Member", campaigns.member_name(self.c, "Customer", self.a))
+		self.assertEqual((member.status, member.attributed_revenue), ("Converted", 800))
+
+
+class TestCampaignSegments(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from crm_plus.tests.utils import ensure_fiscal_years
+
+		today_ = getdate(today())  # overdue means due before the real today
+		ensure_fiscal_years(add_days(today_, -400), today_)
+		group = frappe.get_doc(
+			{
+				"doctype": "Customer Group",
+				"customer_group_name": "_Test Campaign Group",
+				"parent_customer_group": frappe.db.get_value("Customer Group", {"is_group": 1}, "name"),
+			}
+		).insert(ignore_if_duplicate=True)
+		cls.group = group.name
+		cls.recent = create_customer("_Test Seg Recent", customer_group=cls.group)
+		cls.old = create_customer("_Test Seg Old", customer_group=cls.group)
+		cls.overdue = create_customer("_Test Seg Overdue", customer_group=cls.group)
+		cls.unsubscribed = create_customer("_Test Seg Unsubscribed", customer_group=cls.group)
+		cls.outsider = create_customer("_Test Seg Other Group")
+		create_sales_invoice(
+			cls.recent, rate=900, posting_date=add_days(today_, -10), due_date=add_days(today_, 400)
+		)
+		create_sales_invoice(
+			cls.old, rate=100, posting_date=add_days(today_, -300), due_date=add_days(today_, 400)
+		)
+		create_sales_invoice(
+			cls.overdue, rate=500, posting_date=add_days(today_, -20), due_date=add_days(today_, -5)
+		)
+		create_sales_invoice(
+			cls.unsubscribed, rate=500, posting_date=add_days(today_, -20), due_date=add_days(today_, 400)
+		)
+		create_sales_invoice(
+			cls.outsider, rate=500, posting_date=add_days(today_, -20), due_date=add_days(today_, 400)
+		)
+		other = make_campaign("_Test Old Newsletter")
+		frappe.get_doc(
+			{
+				"doctype": "Campaign Member",
+				"campaign": other.name,
+				"party_type": "Customer",
+				"party": cls.unsubscribed,
+				"status": "Unsubscribed",
+			}
+		).insert()
+
+	def members(self, campaign):
+		return set(frappe.get_all("Campaign Member", filters={"campaign": campaign}, pluck="customer"))
+
+	@change_settings("CRM Plus Settings", suppress_overdue=1, suppress_open_complaints=0)
+	def test_segment_criteria_and_suppression(self):
+		campaign = make_campaign(
+			"_Test Segment Campaign",
+			crm_target_customer_group=self.group,
+			crm_target_last_purchase_after=add_days(getdate(today()), -60),
+			crm_target_min_revenue=200,
+		)
+		preview = campaigns.preview_segment(campaign.name)
+		# old: bought too long ago; overdue and unsubscribed: suppressed; outsider: other group
+		self.assertEqual(preview["count"], 1)
+		self.assertEqual(campaigns.add_segment_members(campaign.name), 1)
+		self.assertEqual(self.members(campaign.name), {self.recent})
+		self.assertEqual(campaigns.add_segment_members(campaign.name), 0)  # adding twice adds nobody twice
+
+	@change_settings("CRM Plus Settings", suppress_overdue=0, suppress_open_complaints=0)
+	def test_without_overdue_suppression_and_by_item(self):
+		campaign = make_campaign("_Test Segment Campaign 2", crm_target_customer_group=self.group)
+		campaigns.add_segment_members(campaign.name)
+		self.assertEqual(self.members(campaign.name), {self.recent, self.old, self.overdue})
+
+
+class TestCampaignApproval(FrappeTestCase):
+	@change_settings("CRM Plus Settings", campaign_approval_threshold=5000)
+	def test_over_budget_start_needs_approval(self):
+		planner = create_user("crm-campaign-planner@example.com", "Sales Manager")
+		approver = create_user("crm-campaign-approver@example.com", "Marketing Manager")
+		with self.set_user(planner):
+			big = make_campaign("_Test Big Launch", budget=20000)
+			with self.assertRaises(frappe.ValidationError):
+				apply_workflow(big, "Start")
+			apply_workflow(frappe.get_doc("Campaign", big.name), "Submit for Approval")
+			with self.assertRaises(frappe.ValidationError):  # a Sales Manager cannot approve
+				apply_workflow(frappe.get_doc("Campaign", big.name), "Approve")
+		with self.set_user(approver):
+			apply_workflow(frappe.get_doc("Campaign", big.name), "Approve")
+		self.assertEqual(frappe.db.get_value("Campaign", big.name, "crm_approved_by"), approver)
+		with self.set_user(planner):
+			apply_workflow(frappe.get_doc("Campaign", big.name), "Start")
+		self.assertEqual(frappe.db.get_value("Campaign", big.name, "crm_status"), "Active")
+
+	@change_settings("CRM Plus Settings", campaign_approval_threshold=5000)
+	def test_small_campaign_starts_without_approval(self):
+		small = make_campaign("_Test Small Mailing", budget=800)
+		apply_workflow(small, "Start")
+		self.assertEqual(frappe.db.get_value("Campaign", small.name, "crm_status"), "Active")
+
+
+class TestCampaignCarryOver(FrappeTestCase):
+	def test_lead_campaign_reaches_quotation_and_customer(self):
+		from erpnext.crm.doctype.lead.lead import make_customer, make_quotation
+
+		campaign = make_campaign("_Test Lead Campaign")
+		lead = frappe.get_doc(
+			{
+				"doctype": "Lead",
+				"lead_name": "Carry Over Lead",
+				"company_name": "Carry Over Ltd",
+				"campaign_name": campaign.name,
+			}
+		)
+		lead.flags.ignore_crm_duplicate_warning = True
+		lead.insert()
+		quotation = make_quotation(lead.name)
+		quotation.append("items", {"item_code": create_item_for_quote(), "qty": 1, "rate": 10})
+		quotation.insert()
+		self.assertEqual(quotation.campaign, campaign.name)
+		customer = make_customer(lead.name)
+		customer.customer_group = frappe.db.get_value("Customer Group", {"is_group": 0}, "name")
+		customer.territory = frappe.db.get_value("Territory", {"is_group": 0}, "name")
+		customer.flags.ignore_crm_duplicate_warning = True
+		customer.insert()
+		self.assertEqual(customer.crm_first_campaign, campaign.name)
+
+	@change_settings("CRM Plus Settings", fill_campaign_in_sales_documents=1)
+	def test_active_campaign_fills_new_invoices(self):
+		campaign = make_campaign("_Test Fill Campaign", budget=10)
+		apply_workflow(campaign, "Start")
+		customer = create_customer("_Test Fill Customer")
+		frappe.get_doc(
+			{
+				"doctype": "Campaign Member",
+				"campaign": campaign.name,
+				"party_type": "Customer",
+				"party": customer,
+			}
+		).insert()
+		invoice = create_sales_invoice(customer, posting_date=DAY, submit=False)
+		self.assertEqual(invoice.campaign, campaign.name)
+
+
+def create_item_for_quote():
+	from crm_plus.tests.utils import create_item
+
+	return create_item()
