@@ -19,6 +19,7 @@ from crm_plus.services.settings import get_settings
 
 MEMBER = "Campaign Member"
 ACTIVE = "Active"
+COST_VOUCHERS = ("Purchase Invoice", "Journal Entry")
 OPEN_COMPLAINT_FILTER = {"With an open complaint": True, "Without an open complaint": False}
 
 
@@ -381,7 +382,8 @@ def margin_of(invoice_names) -> Decimal:
 
 
 def booked_cost(campaign) -> dict:
-	"""Manual cost lines plus expenses booked in ERPNext accounting with the Campaign dimension."""
+	"""Manual cost lines plus expenses booked with the Campaign dimension on Purchase Invoices and
+	Journal Entries (the cost of goods the campaign's invoices sold is already in their margin)."""
 	manual = sum((Decimal(str(row.amount or 0)) for row in campaign.get("crm_costs") or []), Decimal(0))
 	accounting = Decimal(0)
 	if frappe.db.has_column("GL Entry", "campaign"):
@@ -393,7 +395,11 @@ def booked_cost(campaign) -> dict:
 			.on(account.name == gle.account)
 			.select(Sum(gle.debit - gle.credit))
 			.where(
-				(gle.campaign == campaign.name) & (gle.is_cancelled == 0) & (account.root_type == "Expense")
+				(gle.campaign == campaign.name)
+				& (gle.is_cancelled == 0)
+				& (account.root_type == "Expense")
+				# spending on the campaign; not the cost of goods its own invoices sold (that is in margin)
+				& gle.voucher_type.isin(COST_VOUCHERS)
 			)
 			.run()[0][0]
 		)

@@ -309,3 +309,40 @@ def create_item_for_quote():
 	from crm_plus.tests.utils import create_item
 
 	return create_item()
+
+
+class TestCampaignAccountingCost(FrappeTestCase):
+	def test_expenses_tagged_with_the_campaign_are_its_cost(self):
+		"""Campaign as an Accounting Dimension: a Journal Entry's expense tagged with the campaign
+		counts as cost. (Creating the dimension alters ERPNext's tables, so it stays on the site.)"""
+		campaigns.enable_campaign_dimension()
+		self.assertTrue(frappe.db.has_column("GL Entry", "campaign"))
+		company = get_company()
+		campaign = make_campaign("_Test Booked Campaign")
+		expense = frappe.db.get_value(
+			"Account", {"company": company, "root_type": "Expense", "is_group": 0}, "name"
+		)
+		cash = frappe.db.get_value("Company", company, "default_cash_account")
+		entry = frappe.get_doc(
+			{
+				"doctype": "Journal Entry",
+				"company": company,
+				"posting_date": getdate(today()),
+				"accounts": [
+					{
+						"account": expense,
+						"debit_in_account_currency": 750,
+						"campaign": campaign.name,
+						"cost_center": frappe.db.get_value("Company", company, "cost_center"),
+					},
+					{"account": cash, "credit_in_account_currency": 750},
+				],
+			}
+		).insert()
+		entry.submit()
+		cost = campaigns.booked_cost(campaign)
+		self.assertEqual(
+			(cost["accounting"], cost["manual"], cost["total"]), (Decimal(750), Decimal(0), Decimal(750))
+		)
+		entry.cancel()
+		self.assertEqual(campaigns.booked_cost(campaign)["accounting"], Decimal(0))
