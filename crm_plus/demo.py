@@ -106,6 +106,7 @@ def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
 		created["interactions"] += counts["interactions"]
 		print(f"  {plan.name}: {counts['invoices']} invoices, {counts['interactions']} interactions")
 	score_and_plan(as_of)
+	created["campaigns"] = make_campaigns(company, as_of, random.Random(f"{seed}:campaigns"))
 	return created
 
 
@@ -394,3 +395,129 @@ def ensure_users():
 		user.flags.ignore_password_policy = True
 		user.insert(ignore_permissions=True)
 		user.add_roles(*roles)
+
+
+# ------------------------------------------------------------------------- campaigns
+
+CAMPAIGNS = (
+	# name, type, status, budget, start (days ago), length (days), segment criteria
+	("Spring Upsell", "Email", "Completed", 3000, 300, 60, {"crm_target_customer_group": "Commercial"}),
+	("Win-back", "Telemarketing", "Active", 8000, 20, 90, {"crm_target_risk_band": "Medium"}),
+	("Trade Show", "Event", "Pending Approval", 12000, -30, 3, {"crm_target_value_segment": "Champions"}),
+)
+
+
+def make_campaigns(company: str, as_of, rng: random.Random) -> int:
+	"""Campaigns in several states with members from their segment, tagged interactions, tagged
+	orders and cost lines, so Campaign ROI and the funnel have something to show."""
+	from frappe.model.workflow import apply_workflow
+
+	from crm_plus.services import campaigns
+
+	made = 0
+	for name, kind, status, budget, days_ago, length, criteria in CAMPAIGNS:
+		if frappe.db.exists("Campaign", name):
+			continue
+		start = add_days(as_of, -days_ago)
+		campaign = frappe.get_doc(
+			{
+				"doctype": "Campaign",
+				"campaign_name": name,
+				"crm_campaign_type": kind,
+				"crm_objective": f"{name}: more orders from the target segment",
+				"crm_owner": "demo.manager@example.com",
+				"crm_company": company,
+				"crm_start_date": start,
+				"crm_end_date": add_days(start, length),
+				"crm_budget": budget,
+				"crm_expected_revenue": budget * 4,
+				"crm_costs": [
+					{"date": start, "cost_type": "Media", "description": "Ads", "amount": budget * 0.6},
+					{
+						"date": start,
+						"cost_type": "Agency",
+						"description": "Agency fee",
+						"amount": budget * 0.2,
+					},
+				],
+				**criteria,
+			}
+		).insert(ignore_permissions=True)
+		campaigns.add_segment_members(campaign.name)
+		members = frappe.get_all(
+			"Campaign Member", filters={"campaign": campaign.name}, pluck="customer", order_by="customer"
+		)
+		if status != "Pending Approval":
+			for customer in members[: max(1, len(members) // 2)]:
+				_campaign_touch(
+					customer, campaign.name, add_days(start, rng.randint(1, max(1, length - 5))), rng
+				)
+			for customer in members[: max(1, len(members) // 3)]:
+				_campaign_order(
+					customer,
+					campaign.name,
+					company,
+					getdate(add_days(start, rng.randint(3, length))),
+					as_of,
+					rng,
+				)
+			campaigns.update_responses(campaign.name)
+		for action in {
+			"Completed": ("Start", "Complete"),
+			"Active": ("Submit for Approval", "Approve", "Start"),
+			"Pending Approval": ("Submit for Approval",),
+		}[status]:
+			apply_workflow(frappe.get_doc("Campaign", campaign.name), action)
+		if status == "Active":
+			campaigns.create_offer(campaign.name, 10, coupon_code=f"WINBACK{as_of.year}")
+		frappe.db.commit()  # nosemgrep
+		made += 1
+		print(f"  campaign {name}: {len(members)} members, {status}")
+	return made
+
+
+def _campaign_touch(customer, campaign, day, rng):
+	frappe.get_doc(
+		{
+			"doctype": "Customer Interaction",
+			"party_type": "Customer",
+			"party": customer,
+			"campaign": campaign,
+			"subject": f"{campaign}: reply from {customer}",
+			"channel": rng.choice(("Email", "Phone")),
+			"direction": "Inbound",
+			"touchpoint": "Marketing",
+			"sale_stage": "Pre-sale",
+			"interaction_type": "Inquiry",
+			"sentiment": "Positive",
+			"interaction_at": datetime.combine(getdate(day), time(10)),
+			"user": "demo.sales@example.com",
+		}
+	).insert(ignore_permissions=True)
+
+
+def _campaign_order(customer, campaign, company, day, as_of, rng):
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	day = min(day, getdate(as_of))
+	code, _name, rate = ITEMS[rng.randrange(len(ITEMS))]
+	invoice = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": company,
+			"campaign": campaign,
+			"set_posting_time": 1,
+			"posting_date": day,
+			"due_date": add_days(day, 30),
+			"items": [{"item_code": code, "qty": rng.randint(1, 4), "rate": rate}],
+		}
+	).insert(ignore_permissions=True)
+	invoice.submit()
+	if getdate(add_days(day, 10)) < getdate(as_of):
+		payment = get_payment_entry("Sales Invoice", invoice.name)
+		payment.posting_date = add_days(day, 10)
+		payment.reference_no = f"DEMO-{invoice.name}"
+		payment.reference_date = payment.posting_date
+		payment.insert(ignore_permissions=True)
+		payment.submit()

@@ -115,6 +115,14 @@ test("a retention plan opens", async () => {
 	}
 });
 
+test("the Campaign ROI report and a campaign form", async () => {
+	await open("/app/query-report/Campaign ROI", "09-campaign-roi", ".dt-row");
+	const text = await page.textContent(".page-content");
+	assert.match(text, /Spring Upsell|_Test/);
+	await open("/app/campaign/Win-back", "10-campaign", ".form-layout");
+	assert.match(await page.textContent(".page-head"), /Active|Win-back/);
+});
+
 test("no script errors in any page", () => {
 	assert.deepEqual(errors, []);
 });

@@ -110,6 +110,7 @@ SOURCES: list[Source] = [
 		"paid_from_account_currency",
 		(("party_type", "=", "Customer"), ("docstatus", "<", 2)),
 	),
+	Source("campaign", "Campaign", "Campaign Member", "customer", "creation", False, "campaign", "status"),
 	Source(
 		"retention_plan",
 		"Retention Plan",

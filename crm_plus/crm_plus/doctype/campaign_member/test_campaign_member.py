@@ -97,39 +97,45 @@ def touch(customer, campaign, days):
 	).insert()
 
 
+def build_roi_campaign(cls):
+	"""Campaign C with two tagged invoices, a credit note, a cancelled invoice, cost lines and an
+	untagged invoice of a member touched by C and by D (shared with the Campaign ROI report test)."""
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+	warehouse = stock_item()
+	cls.a = create_customer("_Test Campaign Customer A")
+	cls.b = create_customer("_Test Campaign Customer B")
+	cls.c = make_campaign("_Test Spring Promo").name
+	cls.d = make_campaign("_Test Autumn Mailing").name
+	for customer in (cls.a, cls.b):
+		frappe.get_doc(
+			{"doctype": "Campaign Member", "campaign": cls.c, "party_type": "Customer", "party": customer}
+		).insert()
+	inv1 = sell(cls.a, 10, cls.c, warehouse=warehouse)  # 1000 revenue, 400 margin
+	sell(cls.b, 5, cls.c, days=1, warehouse=warehouse)  # 500, 200
+	credit = make_sales_return(inv1.name)  # 2 units back: -200, -80
+	credit.posting_date = add_days(DAY, 5)
+	credit.set_posting_time = 1
+	for row in credit.items:
+		row.qty = -2
+	credit.insert()
+	credit.submit()
+	sell(cls.a, 3, cls.c, days=2, warehouse=warehouse).cancel()  # cancelled: never counts
+	# an untagged invoice of B, 10 days after a touch of C and 20 days after a touch of D
+	touch(cls.b, cls.d, 10)
+	touch(cls.b, cls.c, 20)
+	sell(cls.b, 4, None, days=30, warehouse=warehouse)  # 400, 160
+	campaign = frappe.get_doc("Campaign", cls.c)
+	campaign.append("crm_costs", {"date": DAY, "description": "Ads", "amount": 300})
+	campaign.append("crm_costs", {"date": DAY, "description": "Print", "amount": 200})
+	campaign.save()
+
+
 class TestCampaignROI(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
-
-		warehouse = stock_item()
-		cls.a = create_customer("_Test Campaign Customer A")
-		cls.b = create_customer("_Test Campaign Customer B")
-		cls.c = make_campaign("_Test Spring Promo").name
-		cls.d = make_campaign("_Test Autumn Mailing").name
-		for customer in (cls.a, cls.b):
-			frappe.get_doc(
-				{"doctype": "Campaign Member", "campaign": cls.c, "party_type": "Customer", "party": customer}
-			).insert()
-		inv1 = sell(cls.a, 10, cls.c, warehouse=warehouse)  # 1000 revenue, 400 margin
-		sell(cls.b, 5, cls.c, days=1, warehouse=warehouse)  # 500, 200
-		credit = make_sales_return(inv1.name)  # 2 units back: -200, -80
-		credit.posting_date = add_days(DAY, 5)
-		credit.set_posting_time = 1
-		for row in credit.items:
-			row.qty = -2
-		credit.insert()
-		credit.submit()
-		sell(cls.a, 3, cls.c, days=2, warehouse=warehouse).cancel()  # cancelled: never counts
-		# an untagged invoice of B, 10 days after a touch of C and 20 days after a touch of D
-		touch(cls.b, cls.d, 10)
-		touch(cls.b, cls.c, 20)
-		sell(cls.b, 4, None, days=30, warehouse=warehouse)  # 400, 160
-		campaign = frappe.get_doc("Campaign", cls.c)
-		campaign.append("crm_costs", {"date": DAY, "description": "Ads", "amount": 300})
-		campaign.append("crm_costs", {"date": DAY, "description": "Print", "amount": 200})
-		campaign.save()
+		build_roi_campaign(cls)
 
 	@change_settings("CRM Plus Settings", roi_basis="Margin", attribution_window_days=90)
 	def test_roi_on_margin_with_each_attribution_model(self):

@@ -1,0 +1,30 @@
+// Copyright (c) 2026, crm_plus developers and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Campaign ROI"] = {
+	filters: [
+		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{
+			fieldname: "status",
+			label: __("Status"),
+			fieldtype: "Select",
+			options: ["", "Planned", "Pending Approval", "Approved", "Active", "Completed", "Cancelled"],
+		},
+		{ fieldname: "from_date", label: __("Started From"), fieldtype: "Date" },
+		{ fieldname: "to_date", label: __("To"), fieldtype: "Date" },
+		{
+			fieldname: "model",
+			label: __("Attribution for Untagged Invoices"),
+			fieldtype: "Select",
+			options: ["", "last_touch", "first_touch", "linear"],
+			description: __("Empty: the model in CRM Plus Settings"),
+		},
+	],
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (column.fieldname === "roi" && data && data.roi != null) {
+			value = `<span style="color: ${data.roi >= 0 ? "var(--green-600)" : "var(--red-600)"}">${value}</span>`;
+		}
+		return value;
+	},
+};
