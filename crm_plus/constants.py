@@ -339,6 +339,25 @@ CUSTOM_FIELDS = {
 			"insert_after": "crm_coupon_code",
 		},
 	],
+	**{
+		doctype: [
+			{
+				"fieldname": "crm_customer_complaint",
+				"fieldtype": "Link",
+				"label": "Customer Complaint",
+				"options": "Customer Complaint",
+				"read_only": 1,
+				"no_copy": 1,
+				"insert_after": insert_after,
+				"description": "The complaint this document remedies.",
+			}
+		]
+		for doctype, insert_after in (
+			("Sales Invoice", "return_against"),
+			("Payment Entry", "reference_date"),
+			("Sales Order", "po_no"),
+		)
+	},
 	"Contact": [
 		{
 			"fieldname": "crm_important_dates_section",

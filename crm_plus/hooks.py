@@ -65,15 +65,52 @@ doc_events = {
 			"crm_plus.services.campaigns.fill_active_campaign",
 		]
 	},
-	"Sales Order": {"before_insert": "crm_plus.services.campaigns.fill_active_campaign"},
-	"Sales Invoice": {"before_insert": "crm_plus.services.campaigns.fill_active_campaign"},
+	"Sales Order": {
+		"before_insert": "crm_plus.services.campaigns.fill_active_campaign",
+		"on_submit": "crm_plus.services.complaints.on_remedy_change",
+		"on_cancel": "crm_plus.services.complaints.on_remedy_change",
+	},
+	"Sales Invoice": {
+		"before_insert": "crm_plus.services.campaigns.fill_active_campaign",
+		"on_submit": "crm_plus.services.complaints.on_remedy_change",
+		"on_cancel": "crm_plus.services.complaints.on_remedy_change",
+	},
+	"Payment Entry": {
+		"on_submit": "crm_plus.services.complaints.on_remedy_change",
+		"on_cancel": "crm_plus.services.complaints.on_remedy_change",
+	},
 	"Contact": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
 }
+
+# Permissions
+# -----------
+
+permission_query_conditions = {
+	"Customer Complaint": "crm_plus.crm_plus.doctype.customer_complaint.customer_complaint.get_permission_query_conditions",
+}
+has_permission = {
+	"Customer Complaint": "crm_plus.crm_plus.doctype.customer_complaint.customer_complaint.has_permission",
+}
+
+# Portal
+# ------
+
+standard_portal_menu_items = [
+	{
+		"title": "Complaints",
+		"route": "/complaints",
+		"reference_doctype": "Customer Complaint",
+		"role": "Customer",
+	},
+]
 
 # Scheduled Tasks
 # ---------------
 
 scheduler_events = {
+	"cron": {
+		"*/15 * * * *": ["crm_plus.services.complaints.check_slas"],
+	},
 	"daily": [
 		"crm_plus.services.important_dates.send_reminders",
 	],

@@ -110,6 +110,18 @@ SOURCES: list[Source] = [
 		"paid_from_account_currency",
 		(("party_type", "=", "Customer"), ("docstatus", "<", 2)),
 	),
+	Source(
+		"complaint",
+		"Complaint",
+		"Customer Complaint",
+		"customer",
+		"opened_on",
+		False,
+		"subject",
+		"status",
+		"cost",
+		None,
+	),
 	Source("campaign", "Campaign", "Campaign Member", "customer", "creation", False, "campaign", "status"),
 	Source(
 		"retention_plan",
@@ -147,6 +159,7 @@ def get_360(customer: str, kinds=None, before: str | None = None, limit: int | N
 		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
 		"figures": get_figures(customer) if cursor is None else None,
 		"value": get_value_and_risk(customer) if cursor is None else None,
+		"service": get_service_figures(customer) if cursor is None else None,
 		"kinds": [{"kind": s.kind, "label": _(s.label)} for s in SOURCES if _can_read(s.doctype)],
 		"timeline": [_as_dict(entry) for entry in page.entries],
 		"next_cursor": page.next_cursor,
@@ -332,4 +345,25 @@ def get_value_and_risk(customer: str) -> dict | None:
 		"reasons": [r for r in (values.crm_churn_reasons or "").split("\n") if r],
 		"scored_on": values.crm_scored_on,
 		"open_retention_plan": open_plan,
+	}
+
+
+def get_service_figures(customer: str) -> dict | None:
+	"""Open complaints and the last satisfaction score (one query)."""
+	if not _can_read("Customer Complaint"):
+		return None
+	from crm_plus.domain.sla import CLOSED_STATES
+
+	complaint = frappe.qb.DocType("Customer Complaint")
+	rows = (
+		frappe.qb.from_(complaint)
+		.select(complaint.status, complaint.satisfaction, complaint.satisfaction_on)
+		.where(complaint.customer == customer)
+		.run(as_dict=True)
+	)
+	rated = sorted((r for r in rows if r.satisfaction), key=lambda r: r.satisfaction_on or "")
+	return {
+		"open_complaints": sum(1 for r in rows if r.status not in CLOSED_STATES),
+		"complaints": len(rows),
+		"last_satisfaction": rated[-1].satisfaction if rated else None,
 	}

@@ -21,6 +21,7 @@ def after_migrate():
 	ensure_settings_defaults()
 	ensure_permissions()
 	ensure_install_records()
+	ensure_complaint_workflow()
 
 
 def before_uninstall():
@@ -113,3 +114,54 @@ def ensure_permissions():
 			for ptype in ptypes:
 				update_permission_property(doctype, role, 0, ptype, 1, validate=False)
 	frappe.clear_cache()
+
+
+def ensure_complaint_workflow():
+	"""The complaint workflow, built from the states and transitions in `crm_plus.domain.sla` when it
+	does not exist yet; afterwards it is the admin's to edit (never overwritten)."""
+	from crm_plus.domain import sla
+
+	if frappe.db.exists("Workflow", "Customer Complaint"):
+		return
+	styles = {sla.NEW: "Danger", sla.ESCALATED: "Danger", sla.RESOLVED: "Success", sla.CLOSED: "Inverse"}
+	for state in sla.STATES:
+		if not frappe.db.exists("Workflow State", state):
+			frappe.get_doc(
+				{
+					"doctype": "Workflow State",
+					"workflow_state_name": state,
+					"style": styles.get(state, "Warning"),
+				}
+			).insert(ignore_permissions=True)
+	for action in sorted({t.action for t in sla.TRANSITIONS}):
+		if not frappe.db.exists("Workflow Action Master", action):
+			frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": action}).insert(
+				ignore_permissions=True
+			)
+	states = []
+	for state in sla.STATES:
+		editors = (sla.AGENT, sla.MANAGER) if state not in sla.CLOSED_STATES else (sla.MANAGER,)
+		states += [{"state": state, "doc_status": "0", "allow_edit": role} for role in editors]
+	transitions = [
+		{
+			"state": t.from_state,
+			"action": t.action,
+			"next_state": t.to_state,
+			"allowed": role,
+			"allow_self_approval": 1,
+		}
+		for t in sla.TRANSITIONS
+		for role in t.allowed_roles
+	]
+	frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			"workflow_name": "Customer Complaint",
+			"document_type": "Customer Complaint",
+			"workflow_state_field": "status",
+			"is_active": 1,
+			"send_email_alert": 0,
+			"states": states,
+			"transitions": transitions,
+		}
+	).insert(ignore_permissions=True)

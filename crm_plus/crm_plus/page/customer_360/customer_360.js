@@ -70,7 +70,7 @@ class CustomerThreeSixty {
 			.then((r) => {
 				const data = r.message;
 				this.page.set_title(__("Customer 360: {0}", [data.customer_name || data.customer]));
-				if (data.figures) this.render_figures(data.figures);
+				if (data.figures) this.render_figures(data.figures, data.service);
 				if (data.figures) this.render_value(data.value);
 				this.set_kinds(data.kinds);
 				this.render_timeline(data.timeline, reset);
@@ -89,7 +89,7 @@ class CustomerThreeSixty {
 		this.kinds_set = true;
 	}
 
-	render_figures(figures) {
+	render_figures(figures, service) {
 		const $f = this.$body.find(".crm-360-figures").empty();
 		if (!figures.length) {
 			$f.html(`<div class="text-muted">${__("No submitted invoices yet.")}</div>`);
@@ -106,12 +106,18 @@ class CustomerThreeSixty {
 					__("{0} invoices", [f.invoices])],
 				[__("Outstanding"), money(f.outstanding), __("{0} overdue", [money(f.overdue)])],
 			];
-			(f.extra || []).forEach((e) => cards.push([e.label, e.value, e.detail || ""]));
+			if (service) {
+				cards.push([
+					__("Open complaints"),
+					service.open_complaints,
+					service.last_satisfaction ? __("last satisfaction {0}/5", [service.last_satisfaction]) : __("{0} in all", [service.complaints]),
+				]);
+			}
 			const $row = $(`<div class="mb-2"><div class="text-muted small mb-1">${frappe.utils.escape_html(
 				f.company
 			)}</div><div class="row"></div></div>`).appendTo($f);
 			cards.forEach(([label, value, detail]) => {
-				$(`<div class="col-sm-3 mb-2"><div class="frappe-card p-3 h-100">
+				$(`<div class="col mb-2"><div class="frappe-card p-3 h-100">
 					<div class="text-muted small">${label}</div>
 					<div class="h5 mt-1 mb-1">${value}</div>
 					<div class="text-muted small">${frappe.utils.escape_html(detail || "")}</div>
