@@ -1,0 +1,99 @@
+"""Portal isolation over HTTP: a customer's portal user sees only their own complaints."""
+
+import frappe
+from frappe.tests.test_api import FrappeAPITestCase
+
+from crm_plus.tests.utils import create_customer
+
+PORTAL_USER = "crm-portal-customer@example.com"
+PASSWORD = "Crm-Portal-Test-2026!"
+
+
+class TestComplaintPortal(FrappeAPITestCase):
+	"""Requests run in their own connection: fixtures are committed here and removed afterwards."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.mine = create_customer("_Test Portal Customer Mine")
+		cls.theirs = create_customer("_Test Portal Customer Theirs")
+		if not frappe.db.exists("User", PORTAL_USER):
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": PORTAL_USER,
+					"first_name": "Portal",
+					"user_type": "Website User",
+					"send_welcome_email": 0,
+					"new_password": PASSWORD,
+				}
+			)
+			user.flags.ignore_password_policy = True
+			user.insert(ignore_permissions=True)
+			user.add_roles("Customer")
+		customer = frappe.get_doc("Customer", cls.mine)
+		if not any(row.user == PORTAL_USER for row in customer.portal_users):
+			customer.append("portal_users", {"user": PORTAL_USER})
+			customer.save(ignore_permissions=True)
+		cls.my_complaint = cls._complaint(cls.mine, "Mine: broken lid")
+		cls.their_complaint = cls._complaint(cls.theirs, "Theirs: secret")
+		frappe.db.commit()  # nosemgrep: visible to the request threads
+
+	@classmethod
+	def _complaint(cls, customer, subject):
+		return (
+			frappe.get_doc({"doctype": "Customer Complaint", "subject": subject, "customer": customer})
+			.insert()
+			.name
+		)
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.delete("Customer Complaint", {"customer": ("in", (cls.mine, cls.theirs))})
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	def login(self):
+		response = self.post(self.method("login"), {"usr": PORTAL_USER, "pwd": PASSWORD})
+		self.assertEqual(response.status_code, 200, response.text)
+
+	def test_rest_api_returns_only_own_complaints(self):
+		self.login()
+		own = self.get(self.resource("Customer Complaint", self.my_complaint))
+		self.assertEqual(own.status_code, 200, own.text)
+		other = self.get(self.resource("Customer Complaint", self.their_complaint))
+		self.assertEqual(other.status_code, 403, other.text)
+		self.assertNotIn("secret", other.text)
+		listing = self.get(
+			self.resource("Customer Complaint"), {"fields": '["name", "subject"]', "limit_page_length": 100}
+		)
+		self.assertEqual(listing.status_code, 200, listing.text)
+		names = {row["name"] for row in listing.json["data"]}
+		self.assertIn(self.my_complaint, names)
+		self.assertNotIn(self.their_complaint, names)
+		update = self.put(self.resource("Customer Complaint", self.my_complaint), {"status": "Closed"})
+		self.assertEqual(update.status_code, 403, update.text)
+
+	def test_portal_page_refuses_another_customers_complaint(self):
+		self.login()
+		own = self.get(f"/complaints?name={self.my_complaint}")
+		self.assertEqual(own.status_code, 200)
+		self.assertIn("Mine: broken lid", own.text)
+		other = self.get(f"/complaints?name={self.their_complaint}")
+		self.assertNotEqual(other.status_code, 200)
+		self.assertNotIn("Theirs: secret", other.text)
+		listing = self.get("/complaints")
+		self.assertIn(self.my_complaint, listing.text)
+		self.assertNotIn(self.their_complaint, listing.text)
+
+	def test_filing_from_the_portal(self):
+		self.login()
+		response = self.post(
+			self.method("crm_plus.api.complaint.file_from_portal"),
+			{"subject": "Filed on the portal", "description": "<script>alert(1)</script> it broke"},
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		frappe.db.rollback()
+		doc = frappe.get_doc("Customer Complaint", response.json["message"])
+		self.assertEqual((doc.customer, doc.channel, doc.raised_by), (self.mine, "Portal", PORTAL_USER))
+		self.assertNotIn("<script>", doc.description)
