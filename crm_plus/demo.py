@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import frappe
-from frappe.utils import add_days, getdate, today
+from frappe.utils import add_days, getdate, now_datetime, today
 from frappe.utils.nestedset import get_root_of
 
 DEMO_COMPANY = "CRM Plus Demo"
@@ -107,6 +107,7 @@ def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
 		print(f"  {plan.name}: {counts['invoices']} invoices, {counts['interactions']} interactions")
 	score_and_plan(as_of)
 	created["campaigns"] = make_campaigns(company, as_of, random.Random(f"{seed}:campaigns"))
+	created["complaints"] = make_complaints(company, as_of, random.Random(f"{seed}:complaints"))
 	return created
 
 
@@ -521,3 +522,146 @@ def _campaign_order(customer, campaign, company, day, as_of, rng):
 		payment.reference_date = payment.posting_date
 		payment.insert(ignore_permissions=True)
 		payment.submit()
+
+
+# ------------------------------------------------------------------------- complaints
+
+DEMO_SLA = "Complaints Standard"
+# the workflow actions that bring a complaint to each state, from New
+COMPLAINT_PATHS = (
+	("New", ()),
+	("Acknowledged", ("Acknowledge",)),
+	("Investigating", ("Acknowledge", "Start Investigation")),
+	("Awaiting Customer", ("Acknowledge", "Request Customer Info")),
+	("Escalated", ("Acknowledge", "Escalate")),
+	("Resolved", ("Resolve on First Contact",)),
+	("Closed", ("Acknowledge", "Start Investigation", "Resolve", "Close")),
+	("Reopened", ("Acknowledge", "Start Investigation", "Resolve", "Reopen")),
+)
+COMPLAINT_SUBJECTS = (
+	("Parcel arrived damaged", "Delivery", "Shipping Damage"),
+	("Invoice charged twice", "Invoice", "Billing Error"),
+	("Wrong item delivered", "Delivery", "Wrong Item"),
+	("Device stopped working", "Product", "Product Defect"),
+	("Technician did not show up", "Service", "Service Failure"),
+	("Price differs from the quotation", "Invoice", "Pricing"),
+	("Delivery a week late", "Delivery", "Late Delivery"),
+	("No answer to my emails", "Service", "Communication"),
+)
+
+
+def ensure_complaint_sla(as_of):
+	"""ERPNext's Service Level Agreement for complaints: Monday to Friday 09:00-17:00, holidays."""
+	frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 1)
+	for priority in ("Low", "Medium", "High"):
+		if not frappe.db.exists("Issue Priority", priority):
+			frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
+	holidays = "CRM Plus Demo Holidays"
+	if not frappe.db.exists("Holiday List", holidays):
+		year = getdate(as_of).year
+		frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": holidays,
+				"from_date": f"{year - 1}-01-01",
+				"to_date": f"{year + 1}-12-31",
+				"holidays": [
+					{"description": "New Year", "holiday_date": f"{y}-01-01"}
+					for y in (year - 1, year, year + 1)
+				]
+				+ [
+					{"description": "Christmas", "holiday_date": f"{y}-12-25"}
+					for y in (year - 1, year, year + 1)
+				],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Service Level Agreement", DEMO_SLA):
+		frappe.get_doc(
+			{
+				"doctype": "Service Level Agreement",
+				"service_level": DEMO_SLA,
+				"document_type": "Customer Complaint",
+				"enabled": 1,
+				"default_service_level_agreement": 1,
+				"default_priority": "Medium",
+				"holiday_list": holidays,
+				"apply_sla_for_resolution": 1,
+				"priorities": [
+					{"priority": "High", "response_time": 2 * 3600, "resolution_time": 16 * 3600},
+					{
+						"priority": "Medium",
+						"response_time": 8 * 3600,
+						"resolution_time": 40 * 3600,
+						"default_priority": 1,
+					},
+					{"priority": "Low", "response_time": 16 * 3600, "resolution_time": 80 * 3600},
+				],
+				"sla_fulfilled_on": [{"status": "Resolved"}, {"status": "Closed"}],
+				"pause_sla_on": [{"status": "Awaiting Customer"}],
+				"support_and_resolution": [
+					{"workday": day, "start_time": "09:00:00", "end_time": "17:00:00"}
+					for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+				],
+			}
+		).insert(ignore_permissions=True)
+
+
+def make_complaints(company: str, as_of, rng: random.Random) -> int:
+	"""Complaints in every workflow state, about the customers' real invoices."""
+	from frappe.model.workflow import apply_workflow
+
+	if frappe.db.exists("Customer Complaint", {"subject": COMPLAINT_SUBJECTS[0][0]}):
+		return 0
+	ensure_complaint_sla(as_of)
+	invoices = frappe.get_all(
+		"Sales Invoice",
+		filters={"company": company, "docstatus": 1, "is_return": 0},
+		fields=["name", "customer", "posting_date"],
+		order_by="posting_date desc",
+		limit=40,
+	)
+	made = 0
+	for i, (state, actions) in enumerate(COMPLAINT_PATHS):
+		invoice = invoices[(i * 3) % len(invoices)]
+		subject, category, cause = COMPLAINT_SUBJECTS[i % len(COMPLAINT_SUBJECTS)]
+		item = frappe.db.get_value("Sales Invoice Item", {"parent": invoice.name}, "item_code")
+		doc = frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"subject": subject,
+				"customer": invoice.customer,
+				"category": category,
+				"severity": rng.choice(("Minor", "Major")),
+				"priority": rng.choice(("Medium", "High")),
+				"channel": rng.choice(("Phone", "Email", "Portal", "Desk")),
+				"sales_invoice": invoice.name,
+				"items": [{"item_code": item, "qty": 1, "issue": subject}],
+				"assigned_to": "demo.service@example.com",
+				"description": f"{subject}. Demo complaint.",
+				"root_cause_category": cause
+				if state in ("Resolved", "Closed", "Reopened", "Investigating")
+				else None,
+				"resolution_type": "Explanation" if state in ("Resolved", "Reopened") else "Credit Note",
+			}
+		)
+		doc.service_level_agreement_creation = datetime.combine(
+			getdate(add_days(as_of, -rng.randint(0, 6))), time(10)
+		)
+		doc.insert(ignore_permissions=True)
+		for action in actions:
+			apply_workflow(frappe.get_doc("Customer Complaint", doc.name), action)
+		if state == "Closed":
+			from crm_plus.services import complaints
+
+			complaints.make_credit_note(doc.name, amount=50)
+			frappe.db.set_value(
+				"Customer Complaint", doc.name, {"satisfaction": 4, "satisfaction_on": now_datetime()}
+			)
+		if state == "Resolved":
+			frappe.db.set_value(
+				"Customer Complaint", doc.name, {"satisfaction": 2, "satisfaction_on": now_datetime()}
+			)
+		made += 1
+	frappe.db.commit()  # nosemgrep
+	print(f"  complaints: {made}, one in every state")
+	return made

@@ -23,6 +23,8 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def validate(doc):
+	if doc.is_new() and doc.email_account:
+		doc.channel = "Email"  # opened by an email to an Email Account that appends to complaints
 	if not doc.customer and doc.contact:
 		doc.customer = _customer_of_contact(doc.contact)
 	if not doc.customer and doc.raised_by:

@@ -290,3 +290,73 @@ class TestSatisfactionLink(FrappeTestCase):
 			submit_feedback(doc.name, args["nonce"], args["signature"], 1)
 		with self.assertRaises(frappe.ValidationError):
 			complaints.record_satisfaction(doc.name, 9)
+
+
+class TestComplaintByEmail(FrappeTestCase):
+	def raw_mail(self, sender, subject, body, message_id, in_reply_to=None):
+		from email.message import EmailMessage
+
+		message = EmailMessage()
+		message["From"] = sender
+		message["To"] = "complaints@crm-plus.invalid"
+		message["Subject"] = subject
+		message["Message-ID"] = message_id
+		message["Date"] = "Mon, 04 Mar 2030 10:00:00 +0000"
+		if in_reply_to:
+			message["In-Reply-To"] = in_reply_to
+		message.set_content(body)
+		return message.as_string()
+
+	def test_email_opens_a_complaint_and_replies_thread_onto_it(self):
+		from frappe.email.receive import InboundMail
+
+		customer = create_customer("_Test Mail Complaint Customer")
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Mailer",
+				"email_ids": [{"email_id": "mailer@customer.invalid", "is_primary": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		)
+		contact.flags.ignore_crm_duplicate_warning = True
+		contact.insert()
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "_Test CRM Complaints Inbox",
+				"email_id": "complaints@crm-plus.invalid",
+				"append_to": COMPLAINT,
+				"enable_incoming": 0,
+				"enable_outgoing": 0,
+			}
+		).insert(ignore_if_duplicate=True)
+		first = InboundMail(
+			self.raw_mail(
+				"mailer@customer.invalid",
+				"Parcel arrived damaged",
+				"The box was crushed.",
+				"<m1@customer.invalid>",
+			),
+			account,
+			append_to=COMPLAINT,
+		).process()
+		self.assertEqual(first.reference_doctype, COMPLAINT)
+		complaint = frappe.get_doc(COMPLAINT, first.reference_name)
+		self.assertEqual(
+			(complaint.subject, complaint.raised_by, complaint.customer, complaint.channel),
+			("Parcel arrived damaged", "mailer@customer.invalid", customer, "Email"),
+		)
+		reply = InboundMail(
+			self.raw_mail(
+				"mailer@customer.invalid",
+				"Re: Parcel arrived damaged",
+				"Photos attached.",
+				"<m2@customer.invalid>",
+				in_reply_to="<m1@customer.invalid>",
+			),
+			account,
+			append_to=COMPLAINT,
+		).process()
+		self.assertEqual((reply.reference_doctype, reply.reference_name), (COMPLAINT, complaint.name))
+		self.assertEqual(frappe.db.count(COMPLAINT, {"raised_by": "mailer@customer.invalid"}), 1)
