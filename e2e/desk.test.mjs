@@ -123,6 +123,34 @@ test("the Campaign ROI report and a campaign form", async () => {
 	assert.match(await page.textContent(".page-head"), /Active|Win-back/);
 });
 
+test("a complaint moves through its workflow and gets a credit note", async () => {
+	const name = await page.evaluate(async () => {
+		const r = await frappe.db.get_list("Customer Complaint", {
+			filters: { status: "New", sales_invoice: ["is", "set"] }, limit: 1, order_by: "creation asc",
+		});
+		return r.length ? r[0].name : null;
+	});
+	assert.ok(name, "a New complaint with an invoice (the demo data has one)");
+	await open(`/app/customer-complaint/${name}`, "11-complaint-new", ".form-layout");
+	await page.click(".page-actions button:has-text('Actions')");
+	await page.click(".dropdown-menu.show a:has-text('Acknowledge')");
+	await page.waitForSelector(".indicator-pill:has-text('Acknowledged')", { timeout: 15000 });
+	await page.click(".page-actions button:has-text('Actions')");
+	await page.click(".dropdown-menu.show a:has-text('Escalate')");
+	await page.waitForSelector(".indicator-pill:has-text('Escalated')", { timeout: 15000 });
+	await page.screenshot({ path: `${SHOTS}12-complaint-escalated.png` });
+	await page.click("button:has-text('Remedy')");
+	await page.click(".dropdown-menu.show a:has-text('Credit Note')");
+	await page.waitForSelector(".modal.show [data-fieldname='amount'] input", { timeout: 10000 });
+	await page.fill(".modal.show [data-fieldname='amount'] input", "25");
+	await page.click(".modal.show .btn-primary");
+	await page.waitForSelector("[data-fieldname='remedies'] .grid-row[data-idx='1']", { timeout: 20000 });
+	await page.waitForTimeout(800);
+	await page.screenshot({ path: `${SHOTS}13-complaint-credit-note.png`, fullPage: true });
+	const remedies = await page.evaluate(() => cur_frm.doc.remedies.map((r) => [r.remedy_type, r.amount]));
+	assert.deepEqual(remedies, [["Credit Note", 25]]);
+});
+
 test("no script errors in any page", () => {
 	assert.deepEqual(errors, []);
 });
