@@ -15,7 +15,7 @@ from frappe.utils.nestedset import get_descendants_of
 from pypika.terms import Case, ExistsCriterion
 
 from crm_plus.domain import attribution
-from crm_plus.services.settings import get_settings
+from crm_plus.services.settings import get_settings, is_enabled
 
 MEMBER = "Campaign Member"
 ACTIVE = "Active"
@@ -692,7 +692,12 @@ def create_offer(
 
 def carry_lead_campaign_to_quotation(doc, method=None):
 	"""doc_event (Quotation before_insert): ERPNext drops the lead's campaign on Lead -> Quotation."""
-	if not doc.campaign and doc.quotation_to == "Lead" and doc.party_name:
+	if (
+		not doc.campaign
+		and doc.quotation_to == "Lead"
+		and doc.party_name
+		and is_enabled("enable_sales_hooks")
+	):
 		doc.campaign = frappe.db.get_value("Lead", doc.party_name, "campaign_name")
 
 
@@ -705,7 +710,11 @@ def carry_lead_campaign_to_customer(doc, method=None):
 def fill_active_campaign(doc, method=None):
 	"""doc_event (before_insert of Quotation, Sales Order, Sales Invoice), by setting: a customer who is
 	a member of exactly one active campaign gets it on new sales documents. One indexed query."""
-	if doc.get("campaign") or not get_settings().fill_campaign_in_sales_documents:
+	if (
+		doc.get("campaign")
+		or not is_enabled("enable_sales_hooks")
+		or not is_enabled("fill_campaign_in_sales_documents")
+	):
 		return
 	customer = doc.get("customer") or (
 		doc.get("party_name") if doc.get("quotation_to") == "Customer" else None

@@ -13,7 +13,7 @@ from frappe.utils import add_days, cint, flt, get_datetime, get_url, getdate, no
 
 from crm_plus.domain import sla
 from crm_plus.services.assignments import open_todo, set_todo_status
-from crm_plus.services.settings import get_settings
+from crm_plus.services.settings import get_settings, is_enabled
 
 COMPLAINT = "Customer Complaint"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -423,7 +423,7 @@ def on_remedy_change(target, method=None):
 	"""doc_event (on_submit / on_cancel of Sales Invoice, Payment Entry, Sales Order): the complaint
 	shows its remedies' status and their cost."""
 	complaint = target.get("crm_customer_complaint")
-	if not complaint:
+	if not complaint or not is_enabled("enable_sales_hooks"):
 		return
 	row = frappe.db.get_value(
 		"Customer Complaint Remedy",

@@ -2,6 +2,7 @@
 
 import frappe
 from frappe.tests.test_api import FrappeAPITestCase
+from frappe.utils import get_test_client
 
 from crm_plus.tests.utils import create_customer
 
@@ -11,6 +12,8 @@ PASSWORD = "Crm-Portal-Test-2026!"
 
 class TestComplaintPortal(FrappeAPITestCase):
 	"""Requests run in their own connection: fixtures are committed here and removed afterwards."""
+
+	TEST_CLIENT = get_test_client()  # its own cookie jar: the portal login must not leak into other tests
 
 	@classmethod
 	def setUpClass(cls):
