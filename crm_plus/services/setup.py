@@ -26,6 +26,26 @@ def after_migrate():
 
 def before_uninstall():
 	remove_custom_fields()
+	remove_workflows()
+
+
+# Workflows crm_plus created; the one on ERPNext's Campaign would break Campaign once its state field is
+# gone, and the others would point at removed doctypes.
+WORKFLOWS = ("Campaign Approval", "Customer Complaint", "Retention Plan")
+OWN_DOCTYPES_WITH_CUSTOM_FIELDS = ("Customer Complaint",)  # ERPNext's SLA adds its fields to complaints
+
+
+def remove_workflows():
+	for name in WORKFLOWS:
+		if frappe.db.exists("Workflow", name):
+			frappe.delete_doc("Workflow", name, ignore_permissions=True, force=True)
+	for name in frappe.get_all(
+		"Service Level Agreement",
+		filters={"document_type": ("in", OWN_DOCTYPES_WITH_CUSTOM_FIELDS)},
+		pluck="name",
+	):
+		frappe.delete_doc("Service Level Agreement", name, ignore_permissions=True, force=True)
+	frappe.db.delete("Custom Field", {"dt": ("in", OWN_DOCTYPES_WITH_CUSTOM_FIELDS)})
 
 
 def ensure_roles():

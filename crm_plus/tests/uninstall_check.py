@@ -62,6 +62,10 @@ def run():
 		}
 	).insert()
 	invoice.submit()
+	campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": f"Check {customer.name}"}).insert()
+	campaign.description = "still editable"
+	campaign.save()
+	assert not frappe.db.exists("Workflow", {"document_type": "Campaign"}), "crm_plus's workflow remains"
 	assert frappe.db.get_value("Sales Invoice", invoice.name, "docstatus") == 1
 	frappe.db.commit()
 	print(f"OK: ERPNext works without crm_plus (submitted {invoice.name} for {customer.name})")
