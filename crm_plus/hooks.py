@@ -113,6 +113,7 @@ scheduler_events = {
 	},
 	"daily": [
 		"crm_plus.services.important_dates.send_reminders",
+		"crm_plus.services.goals.measure_all",
 	],
 	"daily_long": [
 		"crm_plus.services.scoring.enqueue_daily_scoring",
