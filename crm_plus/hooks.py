@@ -43,6 +43,7 @@ export_python_type_annotations = True
 doctype_js = {
 	"Customer": "public/js/customer.js",
 	"Campaign": "public/js/campaign.js",
+	"Sales Invoice": "public/js/sales_invoice.js",
 }
 
 # Document Events

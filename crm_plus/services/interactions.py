@@ -79,7 +79,10 @@ def sync_follow_up(doc):
 			if todo.allocated_to == doc.follow_up_by and getdate(todo.date) == getdate(doc.next_follow_up_on):
 				return
 			set_todo_status(todo.name, "Cancelled")
-		doc.db_set("follow_up_todo", _create_todo(doc), update_modified=False)
+		# set without db_set: it would reload "before save" and hide that the document is new from
+		# the on_update hooks that follow (energy points, notifications)
+		doc.follow_up_todo = _create_todo(doc)
+		frappe.db.set_value(doc.doctype, doc.name, "follow_up_todo", doc.follow_up_todo, update_modified=False)
 	elif todo and todo.status == "Open":
 		set_todo_status(todo.name, "Closed" if doc.follow_up_status == "Done" else "Cancelled")
 
@@ -108,6 +111,7 @@ def complete_follow_up(name: str, outcome: str | None = None):
 		frappe.throw(_("Interaction {0} has no open follow-up").format(frappe.bold(name)))
 	doc.follow_up_status = "Done"
 	doc.follow_up_done_on = now_datetime()
+	doc.follow_up_on_time = int(getdate(doc.follow_up_done_on) <= getdate(doc.next_follow_up_on))
 	if outcome:
 		doc.outcome = "\n".join(filter(None, [doc.outcome, outcome]))
 	doc.save()
@@ -126,6 +130,8 @@ def on_todo_update(todo, method=None):
 	values = {"follow_up_status": "Done" if todo.status == "Closed" else "Cancelled"}
 	if todo.status == "Closed":
 		values["follow_up_done_on"] = now_datetime()
+		next_on = frappe.db.get_value(INTERACTION, todo.reference_name, "next_follow_up_on")
+		values["follow_up_on_time"] = int(getdate(values["follow_up_done_on"]) <= getdate(next_on))
 	frappe.db.set_value(INTERACTION, todo.reference_name, values)
 
 

@@ -18,6 +18,14 @@ frappe.ui.form.on("Customer", {
 				__("CRM")
 			);
 		}
+		if (frappe.model.can_create("Customer Complaint")) {
+			frappe.model.with_doctype("Customer Complaint");
+			frm.add_custom_button(
+				__("New Complaint"),
+				() => frappe.new_doc("Customer Complaint", { customer: frm.doc.name, channel: "Phone" }),
+				__("CRM")
+			);
+		}
 		if (frappe.model.can_create("Retention Plan")) {
 			frm.add_custom_button(
 				__("Start Retention Plan"),
