@@ -214,3 +214,14 @@ def test_workspace_links_point_to_real_things():
 				assert target in reports, target
 			elif kind == "Page":
 				assert target in pages, target
+
+
+def test_install_records_keep_their_names():
+	"""Frappe names a Number Card by its label and most records by a field; a record whose given name
+	differs would be created again on every migrate."""
+	name_fields = {"Number Card": "label", "Dashboard Chart": "chart_name", "Energy Point Rule": "rule_name"}
+	for path in sorted((APP / "install_records").glob("*.json")):
+		for record in json.loads(path.read_text()):
+			field = name_fields.get(record["doctype"])
+			if field and "name" in record:
+				assert record["name"] == record[field], (path.name, record["name"])
