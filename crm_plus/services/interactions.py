@@ -82,7 +82,9 @@ def sync_follow_up(doc):
 		# set without db_set: it would reload "before save" and hide that the document is new from
 		# the on_update hooks that follow (energy points, notifications)
 		doc.follow_up_todo = _create_todo(doc)
-		frappe.db.set_value(doc.doctype, doc.name, "follow_up_todo", doc.follow_up_todo, update_modified=False)
+		frappe.db.set_value(
+			doc.doctype, doc.name, "follow_up_todo", doc.follow_up_todo, update_modified=False
+		)
 	elif todo and todo.status == "Open":
 		set_todo_status(todo.name, "Closed" if doc.follow_up_status == "Done" else "Cancelled")
 
