@@ -108,6 +108,7 @@ def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
 	score_and_plan(as_of)
 	created["campaigns"] = make_campaigns(company, as_of, random.Random(f"{seed}:campaigns"))
 	created["complaints"] = make_complaints(company, as_of, random.Random(f"{seed}:complaints"))
+	created["goals"] = make_goals(company, as_of)
 	return created
 
 
@@ -664,4 +665,49 @@ def make_complaints(company: str, as_of, rng: random.Random) -> int:
 		made += 1
 	frappe.db.commit()  # nosemgrep
 	print(f"  complaints: {made}, one in every state")
+	return made
+
+
+# ------------------------------------------------------------------------- goals
+
+DEMO_GOALS = (
+	("Keep our customers", "retention_rate", 60),
+	("Fewer customers lost", "churn_rate", 30),
+	("Customers buy again", "repurchase_rate", 50),
+	("Happy after a complaint", "average_satisfaction", 4),
+	("Complaints resolved in time", "sla_compliance", 90),
+	("Campaigns pay back", "campaign_roi", 100),
+	("Stay in touch", "interactions_per_active_customer", 3),
+)
+
+
+def make_goals(company: str, as_of) -> int:
+	"""This half-year's CRM plan, measured now (the daily job keeps measuring it); energy points are
+	switched on so the shipped rules reward the demo team."""
+	from crm_plus.services import goals
+
+	frappe.db.set_single_value("Energy Point Settings", "enabled", 1)
+	start = (
+		getdate(as_of).replace(day=1) if getdate(as_of).month in (1, 7) else getdate(add_days(as_of, -150))
+	)
+	made = 0
+	for title, metric, target in DEMO_GOALS:
+		if frappe.db.exists("CRM Goal", {"goal_name": title, "company": company}):
+			continue
+		goal = frappe.get_doc(
+			{
+				"doctype": "CRM Goal",
+				"goal_name": title,
+				"metric": metric,
+				"company": company,
+				"goal_owner": "demo.manager@example.com",
+				"period_start": start,
+				"period_end": add_days(start, 182),
+				"target": target,
+			}
+		).insert(ignore_permissions=True)
+		goals.measure(goal.name, as_of)
+		made += 1
+	frappe.db.commit()  # nosemgrep
+	print(f"  goals: {made}")
 	return made

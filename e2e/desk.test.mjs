@@ -160,6 +160,12 @@ test("a complaint moves through its workflow and gets a credit note", async () =
 	assert.deepEqual(remedies, [["Credit Note", 25]]);
 });
 
+test("goals and the team leaderboard", async () => {
+	await open("/app/query-report/CRM Goal Progress", "14-goal-progress", ".dt-row");
+	assert.match(await page.textContent(".page-content"), /Achieved|On Track|At Risk/);
+	await open("/app/query-report/CRM Team Leaderboard", "15-leaderboard", ".dt-row, .no-result");
+});
+
 test("no script errors in any page", () => {
 	assert.deepEqual(errors, []);
 });
