@@ -64,7 +64,7 @@ def create_offer(
 
 
 @frappe.whitelist(methods=["POST"])
-def enable_campaign_dimension() -> str:
+def enable_campaign_dimension(campaign: str | None = None) -> str:
 	"""Accounts/System Managers: track campaign costs in ERPNext accounting."""
 	frappe.only_for(("System Manager", "Accounts Manager"))
 	return campaigns.enable_campaign_dimension()

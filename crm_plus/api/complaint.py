@@ -64,6 +64,13 @@ def file_from_portal(subject: str, description: str | None = None, sales_invoice
 	return complaints.file_from_portal(subject, description or "", sales_invoice or None)
 
 
+@frappe.whitelist(methods=["POST"])
+def rate_from_portal(complaint: str, rating: int, comment: str | None = None) -> dict:
+	"""Portal: rate your own resolved complaint 1-5."""
+	complaints.rate_from_portal(complaint, rating, comment)
+	return {"ok": True}
+
+
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=20, seconds=60 * 60)
 def submit_feedback(

@@ -265,9 +265,11 @@ def validate_member(doc):
 
 def update_responses(campaign_name: str) -> dict:
 	"""Members' statuses from what happened: outbound interactions tagged with the campaign make them
-	Contacted, inbound ones Responded, and an order or invoice carrying the campaign Converted. Three
-	set-based UPDATEs; a member never moves backwards, and Unsubscribed/Bounced are left alone."""
-	params = {"campaign": campaign_name}
+	Contacted; inbound ones, and replies (emails from the member while the campaign runs), Responded;
+	an order or invoice carrying the campaign Converted. Three set-based UPDATEs; a member never moves
+	backwards, and Unsubscribed/Bounced are left alone."""
+	start, end = frappe.db.get_value("Campaign", campaign_name, ["crm_start_date", "crm_end_date"])
+	params = {"campaign": campaign_name, "start": start or "2999-01-01", "end": end or "1900-01-01"}
 	frappe.db.sql(
 		"""
 		update `tabCampaign Member` m
@@ -277,12 +279,18 @@ def update_responses(campaign_name: str) -> dict:
 				substring_index(group_concat(if(direction = 'Inbound', channel, null)
 					order by interaction_at separator ','), ',', 1) as channel
 			from `tabCustomer Interaction`
-			where campaign = %(campaign)s and customer is not null
+			where customer is not null and (
+				campaign = %(campaign)s
+				-- a reply: an email from a member while the campaign runs (captured from Communication)
+				or (channel = 'Email' and direction = 'Inbound'
+					and date(interaction_at) between %(start)s and %(end)s
+					and customer in (select customer from `tabCampaign Member` where campaign = %(campaign)s))
+			)
 			group by customer
 		) i on i.customer = m.customer
 		set m.status = if(i.inbound > 0, 'Responded', 'Contacted'),
 			m.response_date = if(i.inbound > 0, ifnull(m.response_date, date(i.first_at)), m.response_date),
-			m.response_channel = if(i.inbound > 0, ifnull(m.response_channel, i.channel), m.response_channel)
+			m.response_channel = if(i.inbound > 0 and ifnull(m.response_channel, '') = '', i.channel, m.response_channel)
 		where m.campaign = %(campaign)s and m.status in ('Targeted', 'Contacted')
 		""",
 		params,

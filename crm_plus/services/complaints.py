@@ -594,3 +594,15 @@ def file_from_portal(subject: str, description: str, sales_invoice: str | None =
 	)
 	doc.insert(ignore_permissions=True)  # the checks above are the portal user's permission
 	return doc.name
+
+
+def rate_from_portal(name: str, rating: int, comment: str | None = None):
+	"""A signed-in customer rates their own resolved complaint on the portal."""
+	doc = frappe.get_doc(COMPLAINT, name)
+	if doc.customer not in portal_customers(frappe.session.user):
+		frappe.throw(_("Not permitted"), frappe.PermissionError)
+	if doc.status not in (sla.RESOLVED, sla.CLOSED):
+		frappe.throw(_("You can rate a complaint once it is resolved"))
+	if doc.satisfaction_on:
+		frappe.throw(_("This complaint has already been rated"))
+	record_satisfaction(name, rating, comment)

@@ -100,3 +100,25 @@ class TestComplaintPortal(FrappeAPITestCase):
 		doc = frappe.get_doc("Customer Complaint", response.json["message"])
 		self.assertEqual((doc.customer, doc.channel, doc.raised_by), (self.mine, "Portal", PORTAL_USER))
 		self.assertNotIn("<script>", doc.description)
+
+	def test_rating_a_resolved_complaint_from_the_portal(self):
+		frappe.db.set_value(
+			"Customer Complaint", self.my_complaint, {"status": "Resolved", "resolution_type": "Explanation"}
+		)
+		frappe.db.set_value(
+			"Customer Complaint",
+			self.their_complaint,
+			{"status": "Resolved", "resolution_type": "Explanation"},
+		)
+		frappe.db.commit()  # nosemgrep
+		self.login()
+		method = self.method("crm_plus.api.complaint.rate_from_portal")
+		theirs = self.post(method, {"complaint": self.their_complaint, "rating": 1})
+		self.assertEqual(theirs.status_code, 403, theirs.text)
+		mine = self.post(method, {"complaint": self.my_complaint, "rating": 5, "comment": "Great"})
+		self.assertEqual(mine.status_code, 200, mine.text)
+		again = self.post(method, {"complaint": self.my_complaint, "rating": 1})
+		self.assertEqual(again.status_code, 417, again.text)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Customer Complaint", self.my_complaint, "satisfaction"), 5)
+		self.assertFalse(frappe.db.get_value("Customer Complaint", self.their_complaint, "satisfaction"))

@@ -56,6 +56,14 @@ frappe.ui.form.on("Campaign", {
 				__("Call List")
 			);
 		}, group);
+		if (frappe.user.has_role(["System Manager", "Accounts Manager"])) {
+			frm.add_custom_button(__("Track Costs in Accounting"), () =>
+				frappe.confirm(
+					__("Make Campaign an Accounting Dimension, so Purchase Invoices and Journal Entries can carry it?"),
+					() => call("enable_campaign_dimension").then(() =>
+						frappe.show_alert({ message: __("Campaign is now an Accounting Dimension"), indicator: "green" }))
+				), group);
+		}
 		frm.add_custom_button(__("ROI"), () =>
 			call("get_figures", {}, "GET").then(({ message: f }) => {
 				const money = (v) => format_currency(v, frm.doc.crm_currency);

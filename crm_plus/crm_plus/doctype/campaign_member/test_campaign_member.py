@@ -161,6 +161,26 @@ class TestCampaignROI(FrappeTestCase):
 		self.assertEqual(figures["attributed_revenue"], Decimal("400.00"))
 		self.assertEqual(figures["roi"], Decimal("2.4000"))  # (1300 + 400 - 500) / 500
 
+	def test_an_email_reply_during_the_campaign_is_a_response(self):
+		frappe.get_doc(
+			{"doctype": "Campaign Member", "campaign": self.d, "party_type": "Customer", "party": self.a}
+		).insert()
+		frappe.get_doc(
+			{
+				"doctype": "Customer Interaction",
+				"party_type": "Customer",
+				"party": self.a,
+				"subject": "Re: your autumn offer",
+				"channel": "Email",
+				"direction": "Inbound",
+				"source": "Email",
+				"interaction_at": f"{add_days(DAY, 3)} 09:00:00",
+			}
+		).insert()
+		campaigns.update_responses(self.d)
+		member = frappe.get_doc("Campaign Member", campaigns.member_name(self.d, "Customer", self.a))
+		self.assertEqual((member.status, member.response_channel), ("Responded", "Email"))
+
 	def test_responses_and_funnel(self):
 		funnel = campaigns.update_responses(self.c)
 		self.assertEqual(
