@@ -330,6 +330,16 @@ def make_credit_note(name: str, items: list | None = None, amount: float | None 
 		credit.apply_discount_on = "Grand Total"
 		credit.discount_amount = -(total - flt(amount))
 	credit.remarks = _("Credit note for complaint {0}").format(doc.name)
+	original = frappe.db.get_value(
+		"Sales Invoice", doc.sales_invoice, ["posting_date", "posting_time"], as_dict=True
+	)
+	if getdate(original.posting_date) >= getdate(credit.posting_date):
+		# a return cannot precede the invoice it returns (ERPNext allows future-dated invoices)
+		credit.set_posting_time = 1
+		credit.posting_date = original.posting_date
+		credit.posting_time = (
+			get_datetime(f"{original.posting_date} {original.posting_time}") + timedelta(seconds=1)
+		).time()
 	return _remedy_doc(doc, "Credit Note", credit)
 
 

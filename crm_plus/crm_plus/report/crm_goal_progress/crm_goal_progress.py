@@ -46,7 +46,7 @@ def execute(filters=None):
 				"labels": [_(s) for s in counts],
 				"datasets": [{"name": _("Goals"), "values": list(counts.values())}],
 			},
-			"type": "pie",
+			"type": "bar",
 		}
 		if rows
 		else None
