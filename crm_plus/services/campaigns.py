@@ -15,6 +15,7 @@ from frappe.utils.nestedset import get_descendants_of
 from pypika.terms import Case, ExistsCriterion
 
 from crm_plus.domain import attribution
+from crm_plus.services.complaints import customer_of_contact
 from crm_plus.services.settings import get_settings, is_enabled
 
 MEMBER = "Campaign Member"
@@ -251,11 +252,7 @@ def validate_member(doc):
 	elif doc.party_type == "Lead":
 		doc.customer = frappe.db.get_value("Customer", {"lead_name": doc.party}, "name")
 	else:
-		doc.customer = frappe.db.get_value(
-			"Dynamic Link",
-			{"parenttype": "Contact", "parent": doc.party, "link_doctype": "Customer"},
-			"link_name",
-		)
+		doc.customer = customer_of_contact(doc.party)
 	if doc.status in ("Responded", "Converted") and not doc.response_date:
 		doc.response_date = getdate(today())
 

@@ -26,13 +26,13 @@ def validate(doc):
 	if doc.is_new() and doc.email_account:
 		doc.channel = "Email"  # opened by an email to an Email Account that appends to complaints
 	if not doc.customer and doc.contact:
-		doc.customer = _customer_of_contact(doc.contact)
+		doc.customer = customer_of_contact(doc.contact)
 	if not doc.customer and doc.raised_by:
 		contact = frappe.db.get_value(
 			"Contact Email", {"email_id": doc.raised_by, "parenttype": "Contact"}, "parent"
 		)
 		doc.contact = doc.contact or contact
-		doc.customer = _customer_of_contact(contact) if contact else None
+		doc.customer = customer_of_contact(contact) if contact else None
 	if not doc.customer and doc.channel != "Email":
 		frappe.throw(_("Customer is required"), frappe.MandatoryError)
 	for fieldname, doctype in (
@@ -71,7 +71,8 @@ def validate(doc):
 	)
 
 
-def _customer_of_contact(contact):
+def customer_of_contact(contact):
+	"""The customer a contact belongs to (its first Customer link)."""
 	return frappe.db.get_value(
 		"Dynamic Link", {"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"}, "link_name"
 	)
