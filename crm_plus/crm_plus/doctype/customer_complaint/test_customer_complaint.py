@@ -363,3 +363,22 @@ class TestComplaintByEmail(FrappeTestCase):
 		).process()
 		self.assertEqual((reply.reference_doctype, reply.reference_name), (COMPLAINT, complaint.name))
 		self.assertEqual(frappe.db.count(COMPLAINT, {"raised_by": "mailer@customer.invalid"}), 1)
+
+
+class TestComplaintAPI(FrappeTestCase):
+	def test_file_complaint_and_bad_input(self):
+		from crm_plus.api.complaint import file_complaint
+
+		customer = create_customer("_Test Complaint API Customer")
+		result = file_complaint(subject="Invoice charged twice", customer=customer, category="Invoice")
+		doc = frappe.get_doc(COMPLAINT, result["name"])
+		self.assertEqual((doc.customer, doc.channel, doc.status), (customer, "API", "New"))
+		count = frappe.db.count(COMPLAINT)
+		with self.assertRaises(frappe.MandatoryError):
+			file_complaint(subject="No customer")
+		with self.assertRaises(frappe.ValidationError):
+			file_complaint(subject="Bad category", customer=customer, category="Weather")
+		self.assertEqual(frappe.db.count(COMPLAINT), count)
+		outsider = create_user("crm-complaint-outsider@example.com", "Blogger")
+		with self.set_user(outsider), self.assertRaises(frappe.PermissionError):
+			file_complaint(subject="Sneaky", customer=customer)
