@@ -576,7 +576,9 @@ def ensure_complaint_sla(as_of):
 				],
 			}
 		).insert(ignore_permissions=True)
-	if not frappe.db.exists("Service Level Agreement", DEMO_SLA):
+	if not frappe.db.exists(
+		"Service Level Agreement", {"service_level": DEMO_SLA, "document_type": "Customer Complaint"}
+	):
 		frappe.get_doc(
 			{
 				"doctype": "Service Level Agreement",
