@@ -56,7 +56,10 @@ doc_events = {
 	"ToDo": {"on_update": "crm_plus.services.interactions.on_todo_update"},
 	"Lead": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
 	"Customer": {
-		"validate": "crm_plus.services.duplicates.warn_on_new_party",
+		"validate": [
+			"crm_plus.services.duplicates.warn_on_new_party",
+			"crm_plus.services.scoring.keep_scores",
+		],
 		"before_insert": "crm_plus.services.campaigns.carry_lead_campaign_to_customer",
 	},
 	"Campaign": {"validate": "crm_plus.services.campaigns.validate_campaign"},
@@ -110,7 +113,10 @@ standard_portal_menu_items = [
 
 scheduler_events = {
 	"cron": {
-		"*/15 * * * *": ["crm_plus.services.complaints.check_slas"],
+		"*/15 * * * *": [
+			"crm_plus.services.complaints.check_slas",
+			"crm_plus.services.scoring.rescore_if_changed",
+		],
 	},
 	"daily": [
 		"crm_plus.services.important_dates.send_reminders",

@@ -2,32 +2,101 @@
 
 The job never runs one query per customer. For a month (`period`, YYYY-MM) it:
 
-1. aggregates all submitted Sales Invoices per customer and company with ONE scan into the month's
-   Customer Health Snapshot rows (replacing them, so a re-run gives the same result), then adds gross
-   profit, complaints and negative interactions with one UPDATE ... JOIN each;
+1. aggregates all submitted Sales Invoices per customer and company with ONE scan of a covering index
+   (`crm_plus_scoring`, added at install) into the month's Customer Health Snapshot rows (an upsert,
+   so a re-run gives the same result), then adds gross profit (through the `crm_plus_profit` index on
+   the items), complaints and negative interactions with one statement each;
 2. computes the population statistics per company in SQL (RFM quintile cut points, the 80/20
    thresholds, the profit rank and each customer's main company) over the snapshot rows;
-3. reads the snapshot rows in chunks (keyset by name, so memory is bounded by the chunk size) and
-   lets `crm_plus.domain.retention` score each one, writing a chunk back with one statement;
-4. copies the main company's figures onto the Customer with one UPDATE ... JOIN.
+3. reads the snapshot rows in chunks (keyset by name, so memory is bounded by the chunk size) and lets
+   `crm_plus.domain.retention` score each one, writing a chunk back with one statement. The chunks can
+   be spread over several RQ workers (`Scoring Workers` in CRM Plus Settings): each part scores a
+   range of names with the same statistics, so the result is the same as one worker's;
+4. copies the main company's figures onto the Customer, writing only the customers whose figures
+   changed, with one UPDATE ... JOIN.
 
-Every statement is parameterised. Steps are idempotent, so the job is safe to re-run, and enqueuing
-it twice runs it once (job id + deduplicate). The background job runner commits the run as one unit.
+Every statement is parameterised. As a background job (`run`) it reads in READ COMMITTED, so its long
+scans take no locks on the invoices that users are submitting, and it commits after each step and
+chunk; every step is idempotent, so a failed run is repaired by the next. Enqueuing it twice runs it
+once (job id, deduplication, and a run lock held until the last part finishes). Invoices, payments,
+complaints or interactions changed while it ran are picked up by `rescore_if_changed` (every 15
+minutes), so the stored figures converge to a full recompute.
 """
 
+import contextlib
+import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, now_datetime, today
+from frappe.utils import cint, get_datetime, getdate, now_datetime, today
 
 from crm_plus.domain import retention
 from crm_plus.services.settings import get_settings
 
 SNAPSHOT = "Customer Health Snapshot"
 JOB_ID = "crm_plus::score_customers"
+RUN_LOCK = "crm_plus:scoring:run"  # Redis key held from the start of a run until its last part ends
+RUN_LOCK_SECONDS = 4 * 3600
 RECENT_ACTIVITY_DAYS = 90  # complaints and negative interactions counted as "recent"
+
+# Covering indexes crm_plus adds (setup.ensure_indexes): the aggregate reads only the first, the gross
+# profit only the second, the reports and statistics select a month's rows by the third.
+INDEXES = {
+	"Sales Invoice": {
+		"crm_plus_scoring": [
+			"docstatus",
+			"customer",
+			"company",
+			"posting_date",
+			"is_return",
+			"base_net_total",
+			"outstanding_amount",
+			"due_date",
+		]
+	},
+	"Sales Invoice Item": {"crm_plus_profit": ["parent", "base_net_amount", "incoming_rate", "stock_qty"]},
+	SNAPSHOT: {"crm_plus_period": ["period", "company"]},
+}
+# What the chunks read: the facts the domain scores, nothing more.
+FACT_COLUMNS = (
+	"name",
+	"customer",
+	"company",
+	"first_purchase",
+	"last_purchase",
+	"frequency",
+	"purchase_days",
+	"monetary",
+	"returns_amount",
+	"gross_profit",
+	"revenue_recent",
+	"revenue_previous",
+	"outstanding",
+	"overdue",
+	"open_complaints",
+	"recent_complaints",
+	"last_satisfaction",
+	"negative_interactions",
+)
+
+
+@dataclass
+class Run:
+	"""What every part of one run shares: the day, the month and the population's statistics."""
+
+	as_of: date
+	period: str
+	rows: int
+	cutpoints: dict
+	thresholds: dict
+	run_id: str = ""
+	started: str = ""
+
+
+# ---------------------------------------------------------------- jobs
 
 
 def enqueue_daily_scoring():
@@ -37,33 +106,220 @@ def enqueue_daily_scoring():
 
 def enqueue_scoring(as_of: str | None = None):
 	frappe.enqueue(
-		"crm_plus.services.scoring.score_all",
+		"crm_plus.services.scoring.run",
 		queue="long",
-		timeout=4 * 3600,
+		timeout=RUN_LOCK_SECONDS,
 		job_id=JOB_ID,
 		deduplicate=True,
 		as_of=as_of,
 	)
 
 
-def score_all(as_of=None, chunk_size: int | None = None, publish: bool = True) -> dict:
-	"""Score every customer of every company as of a day; returns counts. Safe to re-run."""
-	as_of = getdate(as_of or today())
+def rescore_if_changed():
+	"""Scheduler (every 15 minutes): score again when invoices, payments, complaints or interactions
+	changed since the last run started. Four indexed look-ups when nothing changed."""
+	if not cint(get_settings().rescore_on_change):
+		return False
+	last = frappe.db.get_single_value("CRM Plus Settings", "last_scoring_started")
+	if last and not changed_since(get_datetime(last)):
+		return False
+	enqueue_scoring()
+	return True
+
+
+def changed_since(moment) -> bool:
+	for doctype in ("Sales Invoice", "Payment Ledger Entry", "Customer Complaint", "Customer Interaction"):
+		if frappe.db.exists(doctype, {"modified": (">=", moment)}):
+			return True
+	return False
+
+
+def run(as_of=None, parts: int | None = None):
+	"""The background job. With `parts` > 1 (default: the setting) the scoring of the chunks is split
+	into that many jobs for the RQ workers; the last one to finish copies the figures onto customers."""
+	run_id = uuid.uuid4().hex
+	if not _acquire_lock(run_id):
+		return {"skipped": _("A scoring run is already in progress")}
+	try:
+		settings = get_settings()
+		parts = max(1, cint(parts or settings.scoring_workers or 1))
+		with read_committed():
+			state = prepare(as_of, settings, commit=True)
+		state.run_id = run_id
+		if parts == 1 or state.rows <= cint(settings.scoring_chunk_size or 5000):
+			with read_committed():
+				score_range(state, settings=settings, commit=True)
+			return finish(state)
+		ranges = split(state.period, parts)
+		frappe.cache.set(_remaining_key(run_id), len(ranges), ex=RUN_LOCK_SECONDS)
+		for number, (after, upto) in enumerate(ranges):
+			frappe.enqueue(
+				"crm_plus.services.scoring.run_part",
+				queue="long",
+				timeout=RUN_LOCK_SECONDS,
+				job_id=f"{JOB_ID}::{run_id}::{number}",
+				state=state,
+				after=after,
+				upto=upto,
+			)
+		frappe.cache.set(
+			frappe.cache.make_key(f"crm_plus:scoring:{run_id}:parts"), len(ranges), ex=RUN_LOCK_SECONDS
+		)
+		return {"run_id": run_id, "parts": len(ranges), "rows": state.rows}
+	except Exception:
+		_release_lock(run_id)
+		raise
+
+
+def run_part(state: Run, after: str, upto: str | None):
+	"""One part of a split run: score the snapshot rows with names in (after, upto]."""
+	with read_committed():
+		score_range(state, after=after, upto=upto, commit=True)
+	if frappe.cache.decr(_remaining_key(state.run_id)) <= 0:
+		finish(state)
+
+
+def finish(state: Run) -> dict:
+	try:
+		with read_committed():
+			changed = copy_to_customers(state.period)
+		frappe.db.set_single_value(
+			"CRM Plus Settings",
+			{
+				"last_scoring_started": state.started,
+				"last_scoring_finished": now_datetime(),
+				"last_scoring_rows": state.rows,
+			},
+		)
+		frappe.db.commit()  # nosemgrep: the job's last step
+		frappe.cache.incr(frappe.cache.make_key("crm_plus:scoring:runs"))
+		frappe.cache.set(
+			frappe.cache.make_key("crm_plus:scoring:last_run"), state.run_id, ex=RUN_LOCK_SECONDS
+		)
+	finally:
+		frappe.cache.delete(_remaining_key(state.run_id))
+		_release_lock(state.run_id)
+	return {"run_id": state.run_id, "period": state.period, "rows": state.rows, "customers_changed": changed}
+
+
+def split(period: str, parts: int) -> list[tuple[str, str | None]]:
+	"""Ranges (after, upto] of snapshot names with about the same number of rows each."""
+	s = frappe.qb.DocType(SNAPSHOT)
+	rows = frappe.db.count(SNAPSHOT, {"period": period})
+	bounds = []
+	for k in range(1, parts):
+		name = (
+			frappe.qb.from_(s)
+			.select(s.name)
+			.where(s.period == period)
+			.orderby(s.name)
+			.limit(1)
+			.offset(k * rows // parts)
+			.run()
+		)
+		if name and (not bounds or name[0][0] > bounds[-1]):
+			bounds.append(name[0][0])
+	edges = ["", *bounds]
+	return [(edges[i], edges[i + 1] if i + 1 < len(edges) else None) for i in range(len(edges))]
+
+
+def _remaining_key(run_id: str) -> str:
+	return frappe.cache.make_key(f"crm_plus:scoring:{run_id}:remaining")
+
+
+def _acquire_lock(run_id: str) -> bool:
+	return bool(frappe.cache.set(frappe.cache.make_key(RUN_LOCK), run_id, nx=True, ex=RUN_LOCK_SECONDS))
+
+
+def _release_lock(run_id: str):
+	key = frappe.cache.make_key(RUN_LOCK)
+	holder = frappe.cache.get(key)
+	if holder is not None and holder.decode() == run_id:
+		frappe.cache.delete(key)
+
+
+@contextlib.contextmanager
+def read_committed():
+	"""Run the block in READ COMMITTED: INSERT ... SELECT and UPDATE ... JOIN read the invoices as a
+	consistent read instead of locking every row they scan (REPEATABLE READ would take shared
+	next-key locks and make users' submits wait). Commits what the block did."""
+	_set_isolation("read committed")
+	try:
+		yield
+		frappe.db.commit()  # nosemgrep
+	finally:
+		frappe.db.rollback()
+		_set_isolation("repeatable read")
+
+
+def _set_isolation(level: str):
+	"""A transaction takes the session's level when it starts, and Frappe starts the next one as it
+	commits: so commit, set the level, and commit the empty transaction to start one at that level."""
+	frappe.db.commit()  # nosemgrep
+	frappe.db.sql(f"set session transaction isolation level {level}")
+	frappe.db.commit()  # nosemgrep
+
+
+# ---------------------------------------------------------------- the whole run in one call
+
+
+def score_all(as_of=None, chunk_size: int | None = None, publish: bool = True, commit: bool = False) -> dict:
+	"""Score every customer of every company as of a day; returns counts. Safe to re-run. In one
+	transaction unless `commit` (the background job commits each step)."""
 	settings = get_settings()
-	chunk_size = chunk_size or cint(settings.scoring_chunk_size) or 5000
+	state = prepare(as_of, settings, commit=commit, publish=publish)
+	scored = score_range(state, settings=settings, chunk_size=chunk_size, commit=commit, publish=publish)
+	changed = copy_to_customers(state.period)
+	_progress(publish, 100, _("Done"))
+	return {"period": state.period, "rows": state.rows, "scored": scored, "customers_changed": changed}
+
+
+def prepare(as_of, settings, commit: bool = False, publish: bool = False) -> Run:
+	as_of = getdate(as_of or today())
 	period = as_of.strftime("%Y-%m")
+	started = frappe.db.sql("select now(6)")[0][0]
 	_progress(publish, 0, _("Aggregating invoices"))
 	rows = aggregate(as_of, period, settings)
+	_commit(commit)
 	add_statistics(period)
-	statistics = (get_cutpoints(period, as_of), get_pareto_thresholds(period))
+	_commit(commit)
+	return Run(
+		as_of=as_of,
+		period=period,
+		rows=rows,
+		cutpoints=get_cutpoints(period, as_of),
+		thresholds=get_pareto_thresholds(period),
+		started=str(started),
+	)
+
+
+def score_range(
+	state: Run,
+	after: str = "",
+	upto: str | None = None,
+	settings=None,
+	chunk_size: int | None = None,
+	commit: bool = False,
+	publish: bool = False,
+) -> int:
+	settings = settings or get_settings()
+	chunk_size = chunk_size or cint(settings.scoring_chunk_size) or 5000
 	scored = 0
-	for chunk in _chunks(period, chunk_size):
-		score_chunk(chunk, as_of, statistics, settings)
+	for chunk in _chunks(state.period, chunk_size, after, upto):
+		score_chunk(chunk, state.as_of, (state.cutpoints, state.thresholds), settings)
+		_commit(commit)
 		scored += len(chunk)
-		_progress(publish, 10 + 85 * scored / max(rows, 1), _("Scored {0} of {1}").format(scored, rows))
-	copy_to_customers(period)
-	_progress(publish, 100, _("Done"))
-	return {"period": period, "rows": rows, "scored": scored}
+		_progress(
+			publish,
+			10 + 85 * scored / max(state.rows, 1),
+			_("Scored {0} of {1}").format(scored, state.rows),
+		)
+	return scored
+
+
+def _commit(commit: bool):
+	if commit:
+		frappe.db.commit()  # nosemgrep: a long job commits each step and chunk (each is idempotent)
 
 
 def _progress(publish, percent, description):
@@ -79,6 +335,7 @@ def aggregate(as_of: date, period: str, settings) -> int:
 	recent_from = as_of - timedelta(days=recent_days)
 	previous_from = recent_from - timedelta(days=recent_days)
 	profit_from = as_of - timedelta(days=365 * (cint(settings.profit_period_years) or 1))
+	now = now_datetime()
 	params = {
 		"period": period,
 		"as_of": as_of,
@@ -86,20 +343,18 @@ def aggregate(as_of: date, period: str, settings) -> int:
 		"previous_from": previous_from,
 		"profit_from": profit_from,
 		"activity_from": as_of - timedelta(days=RECENT_ACTIVITY_DAYS),
-		"now": now_datetime(),
+		"now": now,
 		"user": frappe.session.user,
 	}
-	frappe.db.sql("delete from `tabCustomer Health Snapshot` where period = %(period)s", params)
-	# One scan of the invoices. IGNORE INDEX (customer): walking that index re-reads the table
-	# page by page on large sites; a flat scan is several times faster for a full GROUP BY.
-	hint = "ignore index (customer)" if frappe.db.has_index("tabSales Invoice", "customer") else ""
+	# One scan of the covering index, in (customer, company) order: no temporary table, no table rows.
+	# An upsert: the month's rows are rewritten in place; rows this run did not produce are removed.
 	frappe.db.sql(
 		f"""
 		insert into `tabCustomer Health Snapshot` (
 			name, customer, company, period, scored_on, first_purchase, last_purchase, frequency,
 			purchase_days, monetary, returns_amount, revenue_recent, revenue_previous, outstanding,
-			overdue, gross_profit, open_complaints, recent_complaints, negative_interactions,
-			creation, modified, owner, modified_by, docstatus, idx
+			overdue, gross_profit, open_complaints, recent_complaints, last_satisfaction,
+			negative_interactions, creation, modified, owner, modified_by, docstatus, idx
 		)
 		select
 			md5(concat_ws('|', si.customer, si.company, %(period)s)), si.customer, si.company,
@@ -115,44 +370,55 @@ def aggregate(as_of: date, period: str, settings) -> int:
 				si.base_net_total, 0)),
 			sum(si.outstanding_amount),
 			sum(if(si.due_date < %(as_of)s and si.outstanding_amount > 0, si.outstanding_amount, 0)),
-			0, 0, 0, 0,
+			0, 0, 0, 0, 0,
 			%(now)s, %(now)s, %(user)s, %(user)s, 0, 0
-		from `tabSales Invoice` si {hint}
+		from `tabSales Invoice` si {_hint("Sales Invoice", "crm_plus_scoring", fallback="ignore index (customer)")}
 		where si.docstatus = 1 and si.posting_date <= %(as_of)s
 		group by si.customer, si.company
+		on duplicate key update scored_on = values(scored_on), first_purchase = values(first_purchase),
+			last_purchase = values(last_purchase), frequency = values(frequency),
+			purchase_days = values(purchase_days), monetary = values(monetary),
+			returns_amount = values(returns_amount), revenue_recent = values(revenue_recent),
+			revenue_previous = values(revenue_previous), outstanding = values(outstanding),
+			overdue = values(overdue), gross_profit = 0, open_complaints = 0, recent_complaints = 0,
+			last_satisfaction = 0, negative_interactions = 0, modified = values(modified),
+			modified_by = values(modified_by)
 		""",
 		params,
+	)
+	# customers whose invoices were all cancelled since the last run of this month
+	frappe.db.sql(
+		"delete from `tabCustomer Health Snapshot` where period = %(period)s and modified < %(now)s", params
 	)
 	rows = frappe.db.count(SNAPSHOT, {"period": period})
 	if not rows:
 		return 0
-	# gross profit over the profit period: net amount less the items' valuation (incoming rate)
+	# gross profit over the profit period: net amount less the items' valuation (incoming rate); both
+	# sides read covering indexes, and the result lands on the rows by primary key
 	frappe.db.sql(
-		"""
-		update `tabCustomer Health Snapshot` s
-		join (
-			select si.customer, si.company,
-				sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty) as gross_profit
-			from `tabSales Invoice` si
-			join `tabSales Invoice Item` sii on sii.parent = si.name and sii.parenttype = 'Sales Invoice'
-			where si.docstatus = 1 and si.posting_date > %(profit_from)s and si.posting_date <= %(as_of)s
-			group by si.customer, si.company
-		) g on g.customer = s.customer and g.company = s.company
-		set s.gross_profit = g.gross_profit
-		where s.period = %(period)s
+		f"""
+		insert into `tabCustomer Health Snapshot` (name, gross_profit)
+		select md5(concat_ws('|', si.customer, si.company, %(period)s)),
+			sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
+		from `tabSales Invoice` si {_hint("Sales Invoice", "crm_plus_scoring")}
+		join `tabSales Invoice Item` sii {_hint("Sales Invoice Item", "crm_plus_profit")}
+			on sii.parent = si.name
+		where si.docstatus = 1 and si.posting_date > %(profit_from)s and si.posting_date <= %(as_of)s
+		group by si.customer, si.company
+		on duplicate key update gross_profit = values(gross_profit)
 		""",
 		params,
 	)
+	# the few customers with negative interactions drive the join (the snapshot's customer index)
 	frappe.db.sql(
 		"""
-		update `tabCustomer Health Snapshot` s
-		join (
+		update (
 			select customer, count(*) as negative
 			from `tabCustomer Interaction`
 			where sentiment = 'Negative' and interaction_at >= %(activity_from)s
 				and interaction_at < %(as_of)s + interval 1 day and customer is not null
 			group by customer
-		) i on i.customer = s.customer
+		) i straight_join `tabCustomer Health Snapshot` s on s.customer = i.customer
 		set s.negative_interactions = i.negative
 		where s.period = %(period)s
 		""",
@@ -160,6 +426,11 @@ def aggregate(as_of: date, period: str, settings) -> int:
 	)
 	add_complaints(params)
 	return rows
+
+
+def _hint(doctype: str, index: str, fallback: str = "") -> str:
+	"""FORCE INDEX when crm_plus's covering index exists (a site mid-upgrade may not have it yet)."""
+	return f"force index ({index})" if frappe.db.has_index(f"tab{doctype}", index) else fallback
 
 
 def add_complaints(params):
@@ -265,18 +536,19 @@ def _ceil_div(a: int, b: int) -> int:
 # ---------------------------------------------------------------- 3. score in chunks
 
 
-def _chunks(period: str, size: int):
-	after = ""
+def _chunks(period: str, size: int, after: str = "", upto: str | None = None):
+	s = frappe.qb.DocType(SNAPSHOT)
 	while True:
-		chunk = frappe.db.sql(
-			"""
-			select * from `tabCustomer Health Snapshot`
-			where period = %(period)s and name > %(after)s
-			order by name limit %(size)s
-			""",
-			{"period": period, "after": after, "size": size},
-			as_dict=True,
+		query = (
+			frappe.qb.from_(s)
+			.select(*(s[column] for column in FACT_COLUMNS))
+			.where((s.period == period) & (s.name > after))
+			.orderby(s.name)
+			.limit(size)
 		)
+		if upto is not None:
+			query = query.where(s.name <= upto)
+		chunk = query.run(as_dict=True)
 		if not chunk:
 			return
 		yield chunk
@@ -381,21 +653,47 @@ def risk_settings(settings) -> tuple[retention.RiskWeights, retention.RiskBands]
 
 # ---------------------------------------------------------------- 4. onto the Customer
 
+COPIED = (  # Customer field, snapshot column
+	("crm_segment", "segment"),
+	("crm_value_class", "value_class"),
+	("crm_rfm", "rfm"),
+	("crm_profit_rank", "profit_rank"),
+	("crm_churn_risk", "risk_score"),
+	("crm_churn_risk_band", "risk_band"),
+	("crm_churn_reasons", "reasons"),
+)
 
-def copy_to_customers(period: str):
-	"""The main company's figures onto the Customer; customers with nothing to score are cleared."""
+
+def keep_scores(doc, method=None):
+	"""doc_event (Customer validate): the scoring job owns the figures it copies onto the Customer. A form
+	opened before a run would otherwise write the old ones back on save (Frappe writes every column);
+	a locking read takes the latest committed figures, even those of a run committing meanwhile."""
+	if doc.is_new():
+		return
+	stored = frappe.db.get_value(
+		"Customer",
+		doc.name,
+		[field for field, _column in COPIED] + ["crm_scored_on"],
+		as_dict=True,
+		for_update=True,
+	)
+	if stored:
+		doc.update(stored)
+
+
+def copy_to_customers(period: str) -> int:
+	"""The main company's figures onto the Customer, only where they changed (a re-run the same day
+	writes nothing); customers with nothing to score are cleared. Returns the customers written."""
+	changed = " or ".join(f"not (c.{field} <=> s.{column})" for field, column in COPIED)
 	frappe.db.sql(
-		"""
-		update `tabCustomer` c
-		join `tabCustomer Health Snapshot` s
-			on s.customer = c.name and s.period = %(period)s and s.is_main_company = 1
-		set c.crm_segment = s.segment, c.crm_value_class = s.value_class, c.crm_rfm = s.rfm,
-			c.crm_profit_rank = s.profit_rank, c.crm_churn_risk = s.risk_score,
-			c.crm_churn_risk_band = s.risk_band, c.crm_churn_reasons = s.reasons,
-			c.crm_scored_on = %(now)s
+		f"""
+		update `tabCustomer Health Snapshot` s straight_join `tabCustomer` c on c.name = s.customer
+		set {", ".join(f"c.{field} = s.{column}" for field, column in COPIED)}, c.crm_scored_on = %(now)s
+		where s.period = %(period)s and s.is_main_company = 1 and ({changed} or c.crm_scored_on is null)
 		""",
 		{"period": period, "now": now_datetime()},
 	)
+	written = frappe.db.sql("select row_count()")[0][0]
 	frappe.db.sql(
 		"""
 		update `tabCustomer` c
@@ -407,3 +705,4 @@ def copy_to_customers(period: str):
 		""",
 		{"period": period},
 	)
+	return written + frappe.db.sql("select row_count()")[0][0]
