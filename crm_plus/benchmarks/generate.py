@@ -21,8 +21,9 @@ setup wizard, as the demo does) with:
 Every random choice is a hash of the seed, a stream name and the row number (MD5), so the same
 arguments give the same rows on any machine, in any chunking. Rows are written with INSERT ... SELECT
 from MariaDB's SEQUENCE engine (`seq_1_to_N`) in chunks of `chunk` rows, each committed, so memory
-stays flat and an interrupted run is resumed by running it again (INSERT IGNORE on the names). All
-generated names start with `GEN-`; `clear()` removes them.
+stays flat and an interrupted run is resumed by running it again (INSERT IGNORE on the names). Every
+generated document's name starts with `GEN-` (its item rows, references and ledger entries get
+random-looking names, as ERPNext gives them, and belong to a GEN- document); `clear()` removes them.
 """
 
 import time
@@ -100,11 +101,11 @@ def counts() -> dict:
 		"credit_notes": frappe.db.count("Sales Invoice", {"name": ("like", like), "is_return": 1}),
 		"invoice_items": frappe.db.count("Sales Invoice Item", {"parent": ("like", like)}),
 		"payments": frappe.db.count("Payment Entry", {"name": ("like", like)}),
-		"payment_ledger_entries": frappe.db.count("Payment Ledger Entry", {"name": ("like", like)}),
+		"payment_ledger_entries": frappe.db.count("Payment Ledger Entry", {"voucher_no": ("like", like)}),
 		"interactions": frappe.db.count("Customer Interaction", {"name": ("like", like)}),
 		"complaints": frappe.db.count("Customer Complaint", {"name": ("like", like)}),
 		"campaigns": frappe.db.count("Campaign", {"name": ("like", like)}),
-		"campaign_members": frappe.db.count("Campaign Member", {"name": ("like", like)}),
+		"campaign_members": frappe.db.count("Campaign Member", {"campaign": ("like", like)}),
 	}
 
 
@@ -114,12 +115,12 @@ def clear():
 	like = PREFIX + "%"
 	for doctype, field in (
 		("Customer Health Snapshot", "customer"),
-		("Campaign Member", "name"),
+		("Campaign Member", "campaign"),
 		("CRM Campaign Cost", "parent"),
 		("Campaign", "name"),
 		("Customer Complaint", "name"),
 		("Customer Interaction", "name"),
-		("Payment Ledger Entry", "name"),
+		("Payment Ledger Entry", "voucher_no"),
 		("Payment Entry Reference", "parent"),
 		("Payment Entry", "name"),
 		("Sales Invoice Item", "parent"),
@@ -410,7 +411,7 @@ class Generator:
 				stock_qty, price_list_rate, base_price_list_rate, rate, base_rate, amount, base_amount,
 				net_rate, base_net_rate, net_amount, base_net_amount, incoming_rate, income_account,
 				cost_center, docstatus, creation, modified, owner, modified_by)
-			select concat('{PREFIX}SII-', lpad(t.id, 7, '0'), '-', t.seq),
+			select left(md5(concat('{self.seed}:sii:', t.id, '.', t.seq)), 16),
 				concat('{PREFIX}SINV-', lpad(t.id, 7, '0')), 'Sales Invoice', 'items', t.seq,
 				it.item_code, it.item_name, it.item_group, it.item_name, 'Nos', 'Nos', 1, t.qty, t.qty,
 				t.rate, t.rate, t.rate, t.rate, t.amount, t.amount, t.rate, t.rate, t.amount, t.amount,
@@ -451,7 +452,7 @@ class Generator:
 			f"""insert ignore into `tabPayment Entry Reference` (name, parent, parenttype, parentfield, idx,
 				reference_doctype, reference_name, due_date, total_amount, outstanding_amount,
 				allocated_amount, exchange_rate, docstatus, creation, modified, owner, modified_by)
-			select concat('{PREFIX}PER-', lpad(i.id, 7, '0')), concat('{PREFIX}PAY-', lpad(i.id, 7, '0')),
+			select left(md5(concat('{self.seed}:per:', i.id)), 16), concat('{PREFIX}PAY-', lpad(i.id, 7, '0')),
 				'Payment Entry', 'references', 1, 'Sales Invoice', concat('{PREFIX}SINV-', lpad(i.id, 7, '0')),
 				{self._date("i.day + 30")}, i.net, i.net, i.net, 1, 1, {self._common(paid)}
 			from _crm_gen_invoice i
@@ -467,7 +468,7 @@ class Generator:
 		self.chunked(
 			"_crm_gen_invoice",
 			f"""insert ignore into `tabPayment Ledger Entry` {columns}
-			select concat('{PREFIX}PLE-I', lpad(i.id, 7, '0')), {self._date("i.day")}, %(company)s,
+			select left(md5(concat('{self.seed}:ple-i:', i.id)), 16), {self._date("i.day")}, %(company)s,
 				'Receivable', %(receivable)s, 'Customer', c.name, {self._date("i.day + 30")},
 				'Sales Invoice', concat('{PREFIX}SINV-', lpad(i.id, 7, '0')), 'Sales Invoice',
 				concat('{PREFIX}SINV-', lpad(coalesce(i.against_id, i.id), 7, '0')), %(currency)s,
@@ -480,7 +481,7 @@ class Generator:
 		self.chunked(
 			"_crm_gen_invoice",
 			f"""insert ignore into `tabPayment Ledger Entry` {columns}
-			select concat('{PREFIX}PLE-P', lpad(i.id, 7, '0')), {self._date("i.paid_day")}, %(company)s,
+			select left(md5(concat('{self.seed}:ple-p:', i.id)), 16), {self._date("i.paid_day")}, %(company)s,
 				'Receivable', %(receivable)s, 'Customer', c.name, {self._date("i.day + 30")},
 				'Payment Entry', concat('{PREFIX}PAY-', lpad(i.id, 7, '0')), 'Sales Invoice',
 				concat('{PREFIX}SINV-', lpad(i.id, 7, '0')), %(currency)s, -i.net, -i.net, 0, 1,
@@ -534,13 +535,12 @@ class Generator:
 			f"""insert ignore into `tabCampaign Member` (name, campaign, party_type, party, party_name,
 				customer, status, source, response_date, response_channel, docstatus, idx,
 				creation, modified, owner, modified_by)
-			select concat('{PREFIX}CMB-', lpad(t.campaign, 2, '0'), '-', lpad(t.seq, 5, '0')),
-				concat('{PREFIX}Campaign ', lpad(t.campaign, 2, '0')), 'Customer', c.name, c.customer_name,
+			select md5(concat_ws('|', t.campaign_name, 'Customer', c.name)), t.campaign_name, 'Customer', c.name, c.customer_name,
 				c.name, t.status, 'Segment',
 				if(t.status in ('Responded', 'Converted'), {response_day}, null),
 				if(t.status in ('Responded', 'Converted'), 'Email', null), 0, 0, {self._common("now()")}
 			from (
-				select k.seq as campaign, s.seq,
+				select k.seq as campaign, concat('{PREFIX}Campaign ', lpad(k.seq, 2, '0')) as campaign_name, s.seq,
 					1 + mod(floor({u("offset", "k.seq")} * {customers}) + s.seq * {stride}, {customers}) as cid,
 					{self.pick(statuses, "mstatus", "concat(k.seq, '.', s.seq)")} as status
 				from seq_1_to_{campaigns} k
