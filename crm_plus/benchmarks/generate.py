@@ -33,7 +33,16 @@ import frappe
 from frappe.utils import getdate, today
 
 PREFIX = "GEN-"
-STAGING = ("_crm_gen_customer", "_crm_gen_sale", "_crm_gen_return", "_crm_gen_invoice", "_crm_gen_item")
+STAGING = (
+	"_crm_gen_customer",
+	"_crm_gen_sale",
+	"_crm_gen_return",
+	"_crm_gen_invoice",
+	"_crm_gen_item",
+	"_crm_gen_sii",
+	"_crm_gen_per",
+	"_crm_gen_ple",
+)
 GROUPS = ("Commercial", "Government", "Non Profit", "Individual")
 TERRITORIES = ("North America", "Europe", "Asia Pacific")
 ITEM_GROUPS = ("Products", "Services")
@@ -164,6 +173,18 @@ class Generator:
 		for lo in range(1, top + 1, self.chunk):
 			frappe.db.sql(sql, {**(params or {}), "lo": lo, "hi": lo + self.chunk - 1})
 			frappe.db.commit()  # nosemgrep
+
+	def in_name_order(self, table: str, columns: str, select: str):
+		"""Stage rows whose names are hashes (as ERPNext names child rows and ledger entries), numbered
+		in name order: copied chunk by chunk, they then reach ERPNext's table in primary-key order
+		(appended pages) instead of at random pages of a table larger than the buffer pool."""
+		frappe.db.sql_ddl(f"drop table if exists `{table}`")
+		frappe.db.sql_ddl(f"create table `{table}` (id int primary key, name char(16), {columns})")
+		frappe.db.sql(
+			f"insert into `{table}` select row_number() over (order by t.name), t.* from ({select}) t",
+			self._params(),
+		)
+		frappe.db.commit()  # nosemgrep
 
 	def drop_staging(self):
 		for table in STAGING:
@@ -403,28 +424,27 @@ class Generator:
 			"if(s.seq < i.n_items, round(i.net / i.n_items, 2), "
 			"i.net - (i.n_items - 1) * round(i.net / i.n_items, 2))"
 		)
+		self.in_name_order(
+			"_crm_gen_sii",
+			"inv int, day int, seq tinyint, qty int, amount decimal(18, 2), item int",
+			f"""select left(md5(concat('{self.seed}:sii:', i.id, '.', s.seq)), 16) as name, i.id as inv, i.day,
+				s.seq, if(i.kind = 1, -1, 1 + floor({self.u("qty", key)} * 4)) as qty, {share} as amount,
+				1 + floor({self.u("item", key)} * {ITEMS}) as item
+			from _crm_gen_invoice i join seq_1_to_3 s on s.seq <= i.n_items""",
+		)
 		posted = f"timestamp({self._date('t.day')}, '10:00:00')"
 		self.chunked(
-			"_crm_gen_invoice",
+			"_crm_gen_sii",
 			f"""insert ignore into `tabSales Invoice Item` (name, parent, parenttype, parentfield, idx,
 				item_code, item_name, item_group, description, uom, stock_uom, conversion_factor, qty,
 				stock_qty, price_list_rate, base_price_list_rate, rate, base_rate, amount, base_amount,
 				net_rate, base_net_rate, net_amount, base_net_amount, incoming_rate, income_account,
 				cost_center, docstatus, creation, modified, owner, modified_by)
-			select left(md5(concat('{self.seed}:sii:', t.id, '.', t.seq)), 16),
-				concat('{PREFIX}SINV-', lpad(t.id, 7, '0')), 'Sales Invoice', 'items', t.seq,
+			select t.name, concat('{PREFIX}SINV-', lpad(t.inv, 7, '0')), 'Sales Invoice', 'items', t.seq,
 				it.item_code, it.item_name, it.item_group, it.item_name, 'Nos', 'Nos', 1, t.qty, t.qty,
 				t.rate, t.rate, t.rate, t.rate, t.amount, t.amount, t.rate, t.rate, t.amount, t.amount,
 				round(abs(t.rate) * it.cost_ratio, 2), %(income)s, %(cost_center)s, 1, {self._common(posted)}
-			from (
-				select id, day, seq, qty, amount, round(amount / qty, 2) as rate, item from (
-					select i.id, i.day, s.seq, {share} as amount,
-						if(i.kind = 1, -1, 1 + floor({self.u("qty", key)} * 4)) as qty,
-						1 + floor({self.u("item", key)} * {ITEMS}) as item
-					from _crm_gen_invoice i join seq_1_to_3 s on s.seq <= i.n_items
-					where i.id between %(lo)s and %(hi)s
-				) q
-			) t
+			from (select *, round(amount / qty, 2) as rate from _crm_gen_sii where id between %(lo)s and %(hi)s) t
 			join _crm_gen_item it on it.n = t.item""",
 			self._params(),
 		)
@@ -447,47 +467,55 @@ class Generator:
 			where i.paid_day is not null and i.id between %(lo)s and %(hi)s""",
 			self._params(),
 		)
+		self.in_name_order(
+			"_crm_gen_per",
+			"inv int, day int, paid_day int, net decimal(18, 2)",
+			f"""select left(md5(concat('{self.seed}:per:', id)), 16) as name, id as inv, day, paid_day, net
+			from _crm_gen_invoice where paid_day is not null""",
+		)
+		paid = f"timestamp({self._date('t.paid_day')}, '15:00:00')"
 		self.chunked(
-			"_crm_gen_invoice",
+			"_crm_gen_per",
 			f"""insert ignore into `tabPayment Entry Reference` (name, parent, parenttype, parentfield, idx,
 				reference_doctype, reference_name, due_date, total_amount, outstanding_amount,
 				allocated_amount, exchange_rate, docstatus, creation, modified, owner, modified_by)
-			select left(md5(concat('{self.seed}:per:', i.id)), 16), concat('{PREFIX}PAY-', lpad(i.id, 7, '0')),
-				'Payment Entry', 'references', 1, 'Sales Invoice', concat('{PREFIX}SINV-', lpad(i.id, 7, '0')),
-				{self._date("i.day + 30")}, i.net, i.net, i.net, 1, 1, {self._common(paid)}
-			from _crm_gen_invoice i
-			where i.paid_day is not null and i.id between %(lo)s and %(hi)s""",
+			select t.name, concat('{PREFIX}PAY-', lpad(t.inv, 7, '0')), 'Payment Entry', 'references', 1,
+				'Sales Invoice', concat('{PREFIX}SINV-', lpad(t.inv, 7, '0')), {self._date("t.day + 30")},
+				t.net, t.net, t.net, 1, 1, {self._common(paid)}
+			from _crm_gen_per t where t.id between %(lo)s and %(hi)s""",
 			self._params(),
 		)
 
 	def insert_ledger(self):
-		columns = """(name, posting_date, company, account_type, account, party_type, party, due_date,
-			voucher_type, voucher_no, against_voucher_type, against_voucher_no, account_currency,
-			amount, amount_in_account_currency, delinked, docstatus, creation, modified, owner, modified_by)"""
-		posted = f"timestamp({self._date('i.day')}, '10:00:00')"
-		self.chunked(
-			"_crm_gen_invoice",
-			f"""insert ignore into `tabPayment Ledger Entry` {columns}
-			select left(md5(concat('{self.seed}:ple-i:', i.id)), 16), {self._date("i.day")}, %(company)s,
-				'Receivable', %(receivable)s, 'Customer', c.name, {self._date("i.day + 30")},
-				'Sales Invoice', concat('{PREFIX}SINV-', lpad(i.id, 7, '0')), 'Sales Invoice',
-				concat('{PREFIX}SINV-', lpad(coalesce(i.against_id, i.id), 7, '0')), %(currency)s,
-				i.net, i.net, 0, 1, {self._common(posted)}
-			from _crm_gen_invoice i join _crm_gen_customer c on c.id = i.cid
-			where i.id between %(lo)s and %(hi)s""",
-			self._params(),
+		"""The receivable side of every invoice, credit note (against the invoice it returns) and payment."""
+		self.in_name_order(
+			"_crm_gen_ple",
+			"""posted int, day int, cid int, voucher_type varchar(20), voucher_no varchar(20),
+			against_no varchar(20), amount decimal(18, 2)""",
+			f"""select left(md5(concat('{self.seed}:ple-i:', i.id)), 16) as name, i.day as posted, i.day,
+				i.cid, 'Sales Invoice' as voucher_type, concat('{PREFIX}SINV-', lpad(i.id, 7, '0')) as voucher_no,
+				concat('{PREFIX}SINV-', lpad(coalesce(i.against_id, i.id), 7, '0')) as against_no, i.net as amount
+			from _crm_gen_invoice i
+			union all
+			select left(md5(concat('{self.seed}:ple-p:', i.id)), 16), i.paid_day, i.day, i.cid, 'Payment Entry',
+				concat('{PREFIX}PAY-', lpad(i.id, 7, '0')), concat('{PREFIX}SINV-', lpad(i.id, 7, '0')), -i.net
+			from _crm_gen_invoice i where i.paid_day is not null""",
 		)
-		paid = f"timestamp({self._date('i.paid_day')}, '15:00:00')"
+		posted = (
+			f"timestamp({self._date('t.posted')}, "
+			"if(t.voucher_type = 'Sales Invoice', '10:00:00', '15:00:00'))"
+		)
 		self.chunked(
-			"_crm_gen_invoice",
-			f"""insert ignore into `tabPayment Ledger Entry` {columns}
-			select left(md5(concat('{self.seed}:ple-p:', i.id)), 16), {self._date("i.paid_day")}, %(company)s,
-				'Receivable', %(receivable)s, 'Customer', c.name, {self._date("i.day + 30")},
-				'Payment Entry', concat('{PREFIX}PAY-', lpad(i.id, 7, '0')), 'Sales Invoice',
-				concat('{PREFIX}SINV-', lpad(i.id, 7, '0')), %(currency)s, -i.net, -i.net, 0, 1,
-				{self._common(paid)}
-			from _crm_gen_invoice i join _crm_gen_customer c on c.id = i.cid
-			where i.paid_day is not null and i.id between %(lo)s and %(hi)s""",
+			"_crm_gen_ple",
+			f"""insert ignore into `tabPayment Ledger Entry` (name, posting_date, company, account_type,
+				account, party_type, party, due_date, voucher_type, voucher_no, against_voucher_type,
+				against_voucher_no, account_currency, amount, amount_in_account_currency, delinked,
+				docstatus, creation, modified, owner, modified_by)
+			select t.name, {self._date("t.posted")}, %(company)s, 'Receivable', %(receivable)s, 'Customer',
+				c.name, {self._date("t.day + 30")}, t.voucher_type, t.voucher_no, 'Sales Invoice', t.against_no,
+				%(currency)s, t.amount, t.amount, 0, 1, {self._common(posted)}
+			from _crm_gen_ple t join _crm_gen_customer c on c.id = t.cid
+			where t.id between %(lo)s and %(hi)s""",
 			self._params(),
 		)
 
