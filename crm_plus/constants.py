@@ -377,7 +377,8 @@ CUSTOM_FIELDS = {
 }
 
 # Permissions crm_plus's roles need on ERPNext doctypes, added (as Custom DocPerm) only when the role
-# has no rule there yet, so an admin's own rules are never overwritten.
+# has no rule there yet, so an admin's own rules are never overwritten. docs/permissions.md has the
+# whole matrix and why each role needs what it gets.
 FULL = ("read", "write", "create", "report", "export", "print", "email", "share")
 EXTRA_PERMISSIONS = {
 	"Campaign": {MARKETING_MANAGER: FULL, CRM_MANAGER: FULL},
@@ -387,4 +388,19 @@ EXTRA_PERMISSIONS = {
 	},
 	"Coupon Code": {MARKETING_MANAGER: ("read", "write", "create"), CRM_MANAGER: ("read", "write", "create")},
 	"Email Group": {MARKETING_MANAGER: ("read", "write", "create"), CRM_MANAGER: ("read", "write", "create")},
+	# every crm_plus record names a customer: the 360, complaints, interactions, segments
+	"Customer": {
+		CRM_MANAGER: ("read", "write", "report", "export", "print", "email"),  # its CRM tab
+		CS_MANAGER: ("read", "report", "print"),
+		CS_AGENT: ("read", "print"),
+		MARKETING_MANAGER: ("read", "report", "print"),
+	},
+	# the Customer 360's figures and timeline, campaign ROI, repeat purchase and cohorts
+	"Sales Invoice": {
+		CRM_MANAGER: ("read", "report", "print"),
+		MARKETING_MANAGER: ("read", "report", "print"),
+	},
+	"Quotation": {CRM_MANAGER: ("read", "report", "print")},
+	"Sales Order": {CRM_MANAGER: ("read", "report", "print")},
+	"Payment Entry": {CRM_MANAGER: ("read", "report", "print")},
 }

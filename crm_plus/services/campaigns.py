@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Count, IfNull, Max, Sum
+from frappe.query_builder.terms import NamedParameterWrapper
 from frappe.utils import flt, getdate, now_datetime, today
 from frappe.utils.nestedset import get_descendants_of
 from pypika.terms import Case, ExistsCriterion
@@ -201,6 +202,7 @@ def _open_complaint_exists(customer_table):
 def preview_segment(campaign_name: str, sample: int = 20) -> dict:
 	campaign = frappe.get_doc("Campaign", campaign_name)
 	campaign.check_permission("read")
+	frappe.has_permission("Customer", "read", throw=True)  # the sample lists customers
 	query = segment_query(campaign)
 	total = frappe.qb.from_(query).select(Count("*")).run()[0][0]
 	customer = frappe.qb.DocType("Customer")
@@ -212,7 +214,10 @@ def add_segment_members(campaign_name: str) -> int:
 	campaign = frappe.get_doc("Campaign", campaign_name)
 	campaign.check_permission("write")
 	frappe.has_permission(MEMBER, "create", throw=True)
-	segment = segment_query(campaign)
+	# the segment's values (campaign name, groups, items...) go in as parameters, as query.run() sends
+	# them: a bare get_sql() inlines them, quoting ' but not \, which MariaDB reads as an escape
+	params = NamedParameterWrapper()
+	segment = segment_query(campaign).get_sql(param_wrapper=params)
 	before = frappe.db.count(MEMBER, {"campaign": campaign.name})
 	now, user = now_datetime(), frappe.session.user
 	frappe.db.sql(
@@ -224,9 +229,9 @@ def add_segment_members(campaign_name: str) -> int:
 		select md5(concat_ws('|', %(campaign)s, 'Customer', s.customer)), %(campaign)s, 'Customer',
 			s.customer, s.customer_name, s.customer, s.email_id, 'Targeted', 'Segment',
 			%(now)s, %(now)s, %(user)s, %(user)s, 0, 0
-		from ({segment.get_sql()}) s
+		from ({segment}) s
 		""",
-		{"campaign": campaign.name, "now": now, "user": user},
+		{**params.get_parameters(), "campaign": campaign.name, "now": now, "user": user},
 	)
 	return frappe.db.count(MEMBER, {"campaign": campaign.name}) - before
 
@@ -237,8 +242,16 @@ def member_name(campaign: str, party_type: str, party: str) -> str:
 	return hashlib.md5(f"{campaign}|{party_type}|{party}".encode()).hexdigest()
 
 
+MEMBER_NAME_FIELD = {"Customer": "customer_name", "Lead": "lead_name", "Contact": "full_name"}
+
+
 def validate_member(doc):
-	name_field = {"Customer": "customer_name", "Lead": "lead_name", "Contact": "full_name"}[doc.party_type]
+	name_field = MEMBER_NAME_FIELD.get(doc.party_type)
+	if not name_field:
+		frappe.throw(
+			_("Party Type must be one of {0}").format(", ".join(MEMBER_NAME_FIELD)),
+			title=_("Invalid Party Type"),
+		)
 	values = frappe.db.get_value(doc.party_type, doc.party, [name_field, "email_id"], as_dict=True)
 	if not values:
 		frappe.throw(
@@ -557,6 +570,7 @@ def make_call_list(campaign_name: str, users: list[str], due_date=None) -> int:
 	users; one bulk insert."""
 	campaign = frappe.get_doc("Campaign", campaign_name)
 	campaign.check_permission("write")
+	frappe.has_permission(MEMBER, "write", throw=True)  # members move to Contacted
 	if not users:
 		frappe.throw(_("Choose at least one user for the call list"), frappe.MandatoryError)
 	unknown = set(users) - set(
@@ -638,6 +652,8 @@ def create_offer(
 	campaign = frappe.get_doc("Campaign", campaign_name)
 	campaign.check_permission("write")
 	frappe.has_permission("Pricing Rule", "create", throw=True)
+	if coupon_code:
+		frappe.has_permission("Coupon Code", "create", throw=True)
 	discount = flt(discount_percentage)
 	if not 0 < discount <= 100:
 		frappe.throw(_("Discount Percentage must be above 0 and at most 100"))

@@ -4,6 +4,7 @@ escalation rules from `crm_plus.domain.sla`."""
 
 import hashlib
 import hmac
+import math
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -16,13 +17,28 @@ from crm_plus.services.assignments import open_todo, set_todo_status
 from crm_plus.services.settings import get_settings, is_enabled
 
 COMPLAINT = "Customer Complaint"
+MAX_AMOUNT = 10**12  # what a Currency column holds
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 # ---------------------------------------------------------------- the document
 
 
+# The customer's answer to the survey: written only by survey_link and record_satisfaction (the
+# customer's link or portal), never by a save, so that nobody on the staff can rate for a customer.
+SURVEY_FIELDS = (
+	"satisfaction",
+	"satisfaction_comment",
+	"satisfaction_on",
+	"satisfaction_token",
+	"satisfaction_requested_on",
+)
+
+
 def validate(doc):
+	before = doc.get_doc_before_save()
+	for field in SURVEY_FIELDS:
+		doc.set(field, before.get(field) if before else None)
 	if doc.is_new() and doc.email_account:
 		doc.channel = "Email"  # opened by an email to an Email Account that appends to complaints
 	if not doc.customer and doc.contact:
@@ -35,6 +51,8 @@ def validate(doc):
 		doc.customer = customer_of_contact(contact) if contact else None
 	if not doc.customer and doc.channel != "Email":
 		frappe.throw(_("Customer is required"), frappe.MandatoryError)
+	if not doc.opened_on:  # the Customer 360 and the SLA reports date a complaint by it
+		doc.opened_on = doc.creation or now_datetime()
 	for fieldname, doctype in (
 		("sales_invoice", "Sales Invoice"),
 		("sales_order", "Sales Order"),
@@ -47,7 +65,6 @@ def validate(doc):
 					_(doctype), frappe.bold(reference), frappe.bold(doc.customer)
 				)
 			)
-	before = doc.get_doc_before_save()
 	previous = before.status if before else None
 	if previous != doc.status:
 		now = now_datetime()
@@ -69,6 +86,8 @@ def validate(doc):
 	doc.cost = flt(doc.compensation) + sum(
 		flt(r.amount) for r in doc.remedies if r.document_status != "Cancelled"
 	)
+	if not abs(doc.cost) < MAX_AMOUNT:
+		frappe.throw(_("The cost of the complaint (compensation and remedies) is out of range"))
 
 
 def customer_of_contact(contact):
@@ -349,8 +368,8 @@ def make_refund(name: str, amount: float):
 	doc = frappe.get_doc(COMPLAINT, name)
 	doc.check_permission("write")
 	frappe.has_permission("Payment Entry", "create", throw=True)
-	if flt(amount) <= 0:
-		frappe.throw(_("Refund amount must be above 0"))
+	if not math.isfinite(flt(amount)) or not 0 < flt(amount) < MAX_AMOUNT:
+		frappe.throw(_("Refund amount must be above 0 and below {0}").format(MAX_AMOUNT))
 	company = (
 		frappe.db.get_value("Sales Invoice", doc.sales_invoice, "company") if doc.sales_invoice else None
 	)
@@ -511,16 +530,27 @@ def record_satisfaction(name: str, rating: int, comment: str | None = None):
 	rating = cint(rating)
 	if not 1 <= rating <= 5:
 		frappe.throw(_("Rating must be between 1 and 5"))
+	if comment is not None and not isinstance(comment, str):
+		frappe.throw(_("Comment must be text"))
 	frappe.db.set_value(
 		COMPLAINT,
 		name,
 		{
 			"satisfaction": rating,
-			"satisfaction_comment": (comment or "").strip()[:1000] or None,
+			"satisfaction_comment": _clean_comment(comment),
 			"satisfaction_on": now_datetime(),
 			"satisfaction_token": None,
 		},
 	)
+
+
+def _clean_comment(comment: str | None) -> str | None:
+	"""The customer's comment as a document save would store it: set_value skips Frappe's HTML
+	sanitizing, and the comment comes from a page anyone with the link can post to."""
+	from frappe.utils.html_utils import sanitize_html
+
+	comment = (comment or "").strip()[:1000]
+	return sanitize_html(comment, always_sanitize=True) if comment else None
 
 
 def send_satisfaction_survey(name: str):
@@ -545,11 +575,29 @@ def send_satisfaction_survey(name: str):
 
 
 def portal_customers(user: str) -> list[str]:
-	"""The customers a website user belongs to (Customer portal users, or a contact linked to them)."""
+	"""The customers a website user belongs to (Customer portal users, or a contact linked to them).
+	None for Desk users: they work complaints in Desk, with their role permissions (an empty list)."""
 	from erpnext.controllers.website_list_for_contact import get_customers_suppliers
 
+	if user == "Guest" or not _is_portal_user(user):
+		return []
 	customers, _suppliers = get_customers_suppliers(COMPLAINT, user)
 	return customers or []
+
+
+def portal_user_customers() -> list[str]:
+	"""The signed-in portal user's customers; anyone else is refused (403)."""
+	user = frappe.session.user
+	if user == "Guest":
+		frappe.throw(_("Sign in to see your complaints"), frappe.PermissionError)
+	if not _is_portal_user(user):
+		frappe.throw(
+			_("This page is for customers; use the Customer Complaint list in Desk"), frappe.PermissionError
+		)
+	customers = portal_customers(user)
+	if not customers:
+		frappe.throw(_("Your account is not linked to a customer"), frappe.PermissionError)
+	return customers
 
 
 def _is_portal_user(user: str) -> bool:
@@ -580,18 +628,17 @@ def portal_has_permission(doc, ptype: str = "read", user: str | None = None) -> 
 def file_from_portal(subject: str, description: str, sales_invoice: str | None = None) -> str:
 	"""A signed-in customer files a complaint for the customer they belong to."""
 	user = frappe.session.user
-	if user == "Guest":
-		frappe.throw(_("Sign in to file a complaint"), frappe.PermissionError)
-	customers = portal_customers(user)
-	if not customers:
-		frappe.throw(_("Your account is not linked to a customer"), frappe.PermissionError)
+	customers = portal_user_customers()
 	if not (subject or "").strip():
 		frappe.throw(_("Subject is required"), frappe.MandatoryError)
 	customer = customers[0]
 	if sales_invoice:
-		if frappe.db.get_value("Sales Invoice", sales_invoice, "customer") not in customers:
+		invoice = frappe.db.get_value(
+			"Sales Invoice", sales_invoice, ["customer", "docstatus", "is_return"], as_dict=True
+		)
+		if not invoice or invoice.customer not in customers or invoice.docstatus != 1 or invoice.is_return:
 			frappe.throw(_("Invoice {0} is not one of yours").format(sales_invoice), frappe.PermissionError)
-		customer = frappe.db.get_value("Sales Invoice", sales_invoice, "customer")
+		customer = invoice.customer
 	doc = frappe.get_doc(
 		{
 			"doctype": COMPLAINT,
@@ -609,9 +656,11 @@ def file_from_portal(subject: str, description: str, sales_invoice: str | None =
 
 def rate_from_portal(name: str, rating: int, comment: str | None = None):
 	"""A signed-in customer rates their own resolved complaint on the portal."""
+	customers = portal_user_customers()
+	customer = frappe.db.get_value(COMPLAINT, name, "customer") if name else None
+	if not customer or customer not in customers:
+		frappe.throw(_("Not permitted"), frappe.PermissionError)  # never tell whether it exists
 	doc = frappe.get_doc(COMPLAINT, name)
-	if doc.customer not in portal_customers(frappe.session.user):
-		frappe.throw(_("Not permitted"), frappe.PermissionError)
 	if doc.status not in (sla.RESOLVED, sla.CLOSED):
 		frappe.throw(_("You can rate a complaint once it is resolved"))
 	if doc.satisfaction_on:

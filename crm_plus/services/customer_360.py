@@ -149,6 +149,8 @@ def get_360(customer: str, kinds=None, before: str | None = None, limit: int | N
 	frappe.has_permission("Customer", "read", customer, throw=True)
 	try:
 		cursor = timeline.Cursor.decode(before) if before else None
+		if cursor and (cursor.timestamp.tzinfo or not 1900 <= cursor.timestamp.year <= 9999):
+			raise ValueError("the cursor's timestamp must be a plain date and time between 1900 and 9999")
 		limit = timeline.clamp_limit(limit)
 	except ValueError as e:
 		frappe.throw(_("Invalid paging: {0}").format(str(e)), title=_("Invalid Request"))
@@ -168,8 +170,17 @@ def get_360(customer: str, kinds=None, before: str | None = None, limit: int | N
 
 def _selected_sources(kinds) -> list[tuple[int, Source]]:
 	if isinstance(kinds, str):
-		kinds = frappe.parse_json(kinds) if kinds.startswith("[") else [k.strip() for k in kinds.split(",")]
-	kinds = [k for k in kinds or () if k]
+		try:
+			kinds = frappe.parse_json(kinds) if kinds.strip().startswith("[") else kinds.split(",")
+		except ValueError:
+			kinds = None
+		if not isinstance(kinds, list):
+			kinds = [None]
+	if not all(isinstance(k, str) for k in kinds or ()):
+		frappe.throw(
+			_("kinds must be a list of kinds or a comma-separated string"), title=_("Invalid Request")
+		)
+	kinds = [k.strip() for k in kinds or () if k.strip()]
 	known = {s.kind for s in SOURCES}
 	unknown = sorted(set(kinds or ()) - known)
 	if unknown:
@@ -232,6 +243,7 @@ def get_timeline(customer, sources, cursor, limit) -> timeline.Page:
 					currency=row.get("currency"),
 				)
 				for row in rows
+				if row.ts is not None  # an undated row (sorted last) has no place on the timeline
 			]
 		)
 	return timeline.merge_page(lists, limit, cursor)
@@ -323,17 +335,26 @@ def get_value_and_risk(customer: str) -> dict | None:
 	)
 	if not values or not values.crm_scored_on:
 		return None
-	open_plan = frappe.db.get_value(
-		"Retention Plan", {"customer": customer, "status": ("in", ("Draft", "Active"))}, "name"
+	# the plan and the monthly trend only for those who may read plans and snapshots
+	open_plan = (
+		frappe.db.get_value(
+			"Retention Plan", {"customer": customer, "status": ("in", ("Draft", "Active"))}, "name"
+		)
+		if _can_read("Retention Plan")
+		else None
 	)
 	snapshot = frappe.qb.DocType("Customer Health Snapshot")
 	trend = (
-		frappe.qb.from_(snapshot)
-		.select(snapshot.period, snapshot.risk_score, snapshot.segment)
-		.where((snapshot.customer == customer) & (snapshot.is_main_company == 1))
-		.orderby(snapshot.period, order=frappe.qb.desc)
-		.limit(12)
-		.run(as_dict=True)
+		(
+			frappe.qb.from_(snapshot)
+			.select(snapshot.period, snapshot.risk_score, snapshot.segment)
+			.where((snapshot.customer == customer) & (snapshot.is_main_company == 1))
+			.orderby(snapshot.period, order=frappe.qb.desc)
+			.limit(12)
+			.run(as_dict=True)
+		)
+		if _can_read("Customer Health Snapshot")
+		else []
 	)
 	return {
 		"trend": list(reversed(trend)),

@@ -2,9 +2,11 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
 
 from crm_plus.services import campaigns
+from crm_plus.services.permissions import check_field_values
 
 
 class CampaignMember(Document):
@@ -13,6 +15,15 @@ class CampaignMember(Document):
 		self.name = campaigns.member_name(self.campaign, self.party_type, self.party)
 
 	def validate(self):
+		check_field_values(self)
+		if self.is_new() and frappe.db.exists(self.doctype, self.name):
+			# its name is its key: Frappe would retry the insert as for a random name, then fail
+			frappe.throw(
+				_("{0} {1} is already a member of campaign {2}").format(
+					_(self.party_type), frappe.bold(self.party), frappe.bold(self.campaign)
+				),
+				frappe.DuplicateEntryError,
+			)
 		campaigns.validate_member(self)
 
 

@@ -5,10 +5,12 @@ import frappe
 from frappe.model.document import Document
 
 from crm_plus.services import complaints
+from crm_plus.services.permissions import check_field_values
 
 
 class CustomerComplaint(Document):
 	def validate(self):
+		check_field_values(self)
 		complaints.validate(self)
 
 	def on_update(self):

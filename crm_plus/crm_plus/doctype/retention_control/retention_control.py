@@ -3,6 +3,9 @@
 
 from frappe.model.document import Document
 
+from crm_plus.services.permissions import check_field_values
+
 
 class RetentionControl(Document):
-	pass
+	def validate(self):
+		check_field_values(self)

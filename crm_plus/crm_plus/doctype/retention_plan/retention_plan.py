@@ -4,10 +4,12 @@
 from frappe.model.document import Document
 
 from crm_plus.services import retention
+from crm_plus.services.permissions import check_field_values
 
 
 class RetentionPlan(Document):
 	def validate(self):
+		check_field_values(self)
 		retention.validate(self)
 
 	def on_update(self):
