@@ -2,6 +2,7 @@
 
 import frappe
 
+from crm_plus.api import require
 from crm_plus.services import interaction_api
 
 
@@ -38,8 +39,9 @@ def log_interaction(
 
 
 @frappe.whitelist(methods=["POST"])
-def complete_follow_up(name: str, outcome: str | None = None) -> dict:
+def complete_follow_up(name: str | None = None, outcome: str | None = None) -> dict:
 	"""Mark an interaction's follow-up done; its assignment closes."""
+	require(name=name)
 	from crm_plus.services.interactions import complete_follow_up as complete
 
 	doc = complete(name, outcome)
@@ -47,8 +49,10 @@ def complete_follow_up(name: str, outcome: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
-def get_interactions(customer: str, before: str | None = None, limit: int = 50) -> dict:
+@frappe.read_only()  # from a read replica when the site has one (read_from_replica)
+def get_interactions(customer: str | None = None, before: str | None = None, limit: int = 50) -> dict:
 	"""A customer's interactions, newest first, paged by cursor like the 360 timeline."""
+	require(customer=customer)
 	from crm_plus.services.customer_360 import get_360
 
 	result = get_360(customer, kinds=["interaction"], before=before, limit=limit)

@@ -69,7 +69,9 @@ class CustomerThreeSixty {
 			})
 			.then((r) => {
 				const data = r.message;
-				this.page.set_title(__("Customer 360: {0}", [data.customer_name || data.customer]));
+				this.page.set_title(
+					__("Customer 360: {0}", [frappe.utils.escape_html(data.customer_name || data.customer)])
+				);
 				if (data.figures) this.render_figures(data.figures, data.service);
 				if (data.figures) this.render_value(data.value);
 				this.set_kinds(data.kinds);
