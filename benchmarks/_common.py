@@ -93,11 +93,8 @@ def table(headers: list[str], rows: list[list], title: str | None = None):
 	if title:
 		print(f"\n{title}\n")
 	for n, row in enumerate(cells):
-		print(
-			"| "
-			+ " | ".join(c.rjust(w) if n else c.ljust(w) for c, w in zip(row, widths, strict=True))
-			+ " |"
-		)
+		pairs = enumerate(zip(row, widths, strict=True))
+		print("| " + " | ".join(c.rjust(w) if n and i else c.ljust(w) for i, (c, w) in pairs) + " |")
 		if n == 0:
 			print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
 

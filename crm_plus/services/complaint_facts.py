@@ -19,7 +19,7 @@ def update_snapshot(params: dict):
 			from `tabCustomer Complaint`
 			where docstatus < 2 and creation < %(as_of)s + interval 1 day
 			group by customer
-		) c straight_join `tabCustomer Health Snapshot` s on s.customer = c.customer
+		) c straight_join `tabCustomer Health Snapshot` s force index (customer) on s.customer = c.customer
 		set s.open_complaints = c.open_complaints, s.recent_complaints = c.recent_complaints,
 			s.last_satisfaction = ifnull(c.last_satisfaction, 0)
 		where s.period = %(period)s

@@ -409,7 +409,8 @@ def aggregate(as_of: date, period: str, settings) -> int:
 		""",
 		params,
 	)
-	# the few customers with negative interactions drive the join (the snapshot's customer index)
+	# the few customers with negative interactions drive the join, through the snapshot's customer index
+	# (forced: right after a bulk load the index statistics can make MariaDB scan the snapshot per row)
 	frappe.db.sql(
 		"""
 		update (
@@ -418,7 +419,7 @@ def aggregate(as_of: date, period: str, settings) -> int:
 			where sentiment = 'Negative' and interaction_at >= %(activity_from)s
 				and interaction_at < %(as_of)s + interval 1 day and customer is not null
 			group by customer
-		) i straight_join `tabCustomer Health Snapshot` s on s.customer = i.customer
+		) i straight_join `tabCustomer Health Snapshot` s force index (customer) on s.customer = i.customer
 		set s.negative_interactions = i.negative
 		where s.period = %(period)s
 		""",
@@ -606,29 +607,35 @@ def score_chunk(rows, as_of: date, statistics, settings):
 
 
 def facts_of(row) -> retention.CustomerFacts:
-	d = lambda v: Decimal(str(v or 0))  # noqa: E731
-	first, last = row.first_purchase, row.last_purchase
+	"""The domain's facts from a snapshot row (the driver already gives Decimal, date and int)."""
+	first, last = _date(row.first_purchase), _date(row.last_purchase)
 	return retention.CustomerFacts(
 		customer=row.customer,
 		company=row.company,
-		first_purchase=getdate(first) if first else None,
-		last_purchase=getdate(last) if last else None,
-		frequency=cint(row.frequency),
-		monetary=d(row.monetary),
-		returns_amount=d(row.returns_amount),
-		gross_profit=d(row.gross_profit),
-		revenue_recent=d(row.revenue_recent),
-		revenue_previous=d(row.revenue_previous),
-		outstanding=d(row.outstanding),
-		overdue=d(row.overdue),
-		open_complaints=cint(row.open_complaints),
-		recent_complaints=cint(row.recent_complaints),
-		last_satisfaction=cint(row.last_satisfaction) or None,
-		negative_interactions=cint(row.negative_interactions),
-		usual_gap_days=retention.usual_gap_from_span(
-			getdate(first) if first else None, getdate(last) if last else None, cint(row.purchase_days)
-		),
+		first_purchase=first,
+		last_purchase=last,
+		frequency=int(row.frequency or 0),
+		monetary=_decimal(row.monetary),
+		returns_amount=_decimal(row.returns_amount),
+		gross_profit=_decimal(row.gross_profit),
+		revenue_recent=_decimal(row.revenue_recent),
+		revenue_previous=_decimal(row.revenue_previous),
+		outstanding=_decimal(row.outstanding),
+		overdue=_decimal(row.overdue),
+		open_complaints=int(row.open_complaints or 0),
+		recent_complaints=int(row.recent_complaints or 0),
+		last_satisfaction=int(row.last_satisfaction or 0) or None,
+		negative_interactions=int(row.negative_interactions or 0),
+		usual_gap_days=retention.usual_gap_from_span(first, last, int(row.purchase_days or 0)),
 	)
+
+
+def _decimal(value) -> Decimal:
+	return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def _date(value) -> date | None:
+	return value if isinstance(value, date) or value is None else getdate(value)
 
 
 def risk_settings(settings) -> tuple[retention.RiskWeights, retention.RiskBands]:

@@ -217,6 +217,15 @@ class TestScoringPlanAndLocks(ScaleTestCase):
 				if row.table == "sii":
 					self.assertEqual(row.key, "crm_plus_profit", plan)
 					self.assertIn("Using index", row.Extra, plan)
+		# complaints and negative interactions: the few customers who have them drive the join and
+		# reach their snapshot rows through its customer index, never a scan of the snapshot per row
+		updates = [(q, v) for q, v in sent if q.strip().startswith("update (")]
+		self.assertEqual(len(updates), 2, "negative interactions and complaints")
+		for query, values in updates:
+			plan = frappe.db.sql("explain " + query, values, as_dict=True)
+			snapshot_rows = [row for row in plan if row.table == "s"]
+			self.assertEqual(snapshot_rows[0].type, "ref", plan)
+			self.assertEqual(snapshot_rows[0].key, "customer", plan)
 
 	def test_the_job_reads_invoices_without_locking_them(self):
 		"""Under the job's READ COMMITTED, a user can update and insert invoices while the job's
