@@ -339,197 +339,260 @@ def update_responses(campaign_name: str) -> dict:
 
 
 def funnel(campaign_name: str) -> dict:
+	return funnels_of([campaign_name])[campaign_name]
+
+
+def funnels_of(names: list[str]) -> dict[str, dict]:
+	"""Members reached at each stage, per campaign, with one query."""
 	member = frappe.qb.DocType(MEMBER)
-	rows = (
-		frappe.qb.from_(member)
-		.select(member.status, Count("*"))
-		.where(member.campaign == campaign_name)
-		.groupby(member.status)
-		.run()
-	)
-	counts = dict(rows)
-	reached = {
-		"targeted": sum(counts.values()),
-		"contacted": sum(counts.get(s, 0) for s in ("Contacted", "Responded", "Converted")),
-		"responded": sum(counts.get(s, 0) for s in ("Responded", "Converted")),
-		"converted": counts.get("Converted", 0),
-		"unsubscribed": counts.get("Unsubscribed", 0) + counts.get("Bounced", 0),
+	counts: dict[str, dict[str, int]] = {name: {} for name in names}
+	if names:
+		for campaign, status, count in (
+			frappe.qb.from_(member)
+			.select(member.campaign, member.status, Count("*"))
+			.where(member.campaign.isin(names))
+			.groupby(member.campaign, member.status)
+			.run()
+		):
+			counts[campaign][status] = count
+	return {
+		name: {
+			"targeted": sum(c.values()),
+			"contacted": sum(c.get(s, 0) for s in ("Contacted", "Responded", "Converted")),
+			"responded": sum(c.get(s, 0) for s in ("Responded", "Converted")),
+			"converted": c.get("Converted", 0),
+			"unsubscribed": c.get("Unsubscribed", 0) + c.get("Bounced", 0),
+		}
+		for name, c in counts.items()
 	}
-	return reached
 
 
 # ---------------------------------------------------------------- figures and ROI
 
 
-def campaign_invoices(campaign_name: str):
-	"""Submitted invoices carrying the campaign, and the credit notes against them."""
-	si = frappe.qb.DocType("Sales Invoice")
-	tagged = frappe.qb.from_(si).select(si.name).where((si.campaign == campaign_name) & (si.docstatus == 1))
-	return (
-		frappe.qb.from_(si)
-		.select(
-			si.name,
-			si.customer,
-			si.is_return,
-			si.return_against,
-			si.posting_date,
-			si.base_net_total,
-			si.base_grand_total,
-			si.outstanding_amount,
-			si.conversion_rate,
-		)
-		.where(
-			(si.docstatus == 1)
-			& ((si.campaign == campaign_name) | ((si.is_return == 1) & si.return_against.isin(tagged)))
-		)
-		.run(as_dict=True)
-	)
+# Invoices carrying one of the campaigns, and the credit notes against them (counted once, for the
+# campaign of the invoice they return, unless they carry that campaign themselves). A derived table
+# of (name, campaign, amounts) shared by the billing and margin queries.
+BILLED_ROWS = """
+	select t.name, t.campaign, t.base_net_total as net, t.base_grand_total as billed,
+		t.outstanding_amount * ifnull(nullif(t.conversion_rate, 0), 1) as outstanding
+	from `tabSales Invoice` t {hint}
+	where t.campaign in %(names)s and t.docstatus = 1
+	union all
+	select r.name, t.campaign, r.base_net_total, r.base_grand_total,
+		r.outstanding_amount * ifnull(nullif(r.conversion_rate, 0), 1)
+	from `tabSales Invoice` t {hint}
+	join `tabSales Invoice` r on r.return_against = t.name
+	where t.campaign in %(names)s and t.docstatus = 1 and r.docstatus = 1 and r.is_return = 1
+		and not (r.campaign <=> t.campaign)
+"""
 
 
-def margin_of(invoice_names) -> Decimal:
-	if not invoice_names:
-		return Decimal(0)
-	sii = frappe.qb.DocType("Sales Invoice Item")
-	value = (
-		frappe.qb.from_(sii)
-		.select(Sum(sii.base_net_amount - IfNull(sii.incoming_rate, 0) * sii.stock_qty))
-		.where(sii.parent.isin(list(invoice_names)) & (sii.parenttype == "Sales Invoice"))
-		.run()[0][0]
-	)
-	return Decimal(str(value or 0))
+def billing_of(names: list[str]) -> dict[str, dict]:
+	"""Revenue, billed, outstanding and margin of each campaign's invoices net of their credit notes
+	(cancelled ones never count): two queries for all the campaigns."""
+	from crm_plus.services.scoring import _hint
+
+	result = {name: {k: Decimal(0) for k in ("revenue", "billed", "outstanding", "margin")} for name in names}
+	if not names:
+		return result
+	rows = BILLED_ROWS.format(hint=_hint("Sales Invoice", "crm_plus_campaign"))
+	params = {"names": tuple(names)}
+	for campaign, revenue, billed, outstanding in frappe.db.sql(
+		f"select campaign, sum(net), sum(billed), sum(outstanding) from ({rows}) x group by campaign", params
+	):
+		result[campaign].update(revenue=_dec(revenue), billed=_dec(billed), outstanding=_dec(outstanding))
+	for campaign, margin in frappe.db.sql(
+		f"""select x.campaign, sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
+		from ({rows}) x join `tabSales Invoice Item` sii {_hint("Sales Invoice Item", "crm_plus_profit")}
+			on sii.parent = x.name
+		group by x.campaign""",
+		params,
+	):
+		result[campaign]["margin"] = _dec(margin)
+	return result
 
 
-def booked_cost(campaign) -> dict:
+def _dec(value) -> Decimal:
+	return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def booked_costs(names: list[str]) -> dict[str, dict]:
 	"""Manual cost lines plus expenses booked with the Campaign dimension on Purchase Invoices and
 	Journal Entries (the cost of goods the campaign's invoices sold is already in their margin)."""
-	manual = sum((Decimal(str(row.amount or 0)) for row in campaign.get("crm_costs") or []), Decimal(0))
-	accounting = Decimal(0)
-	if frappe.db.has_column("GL Entry", "campaign"):
+	manual = dict.fromkeys(names, Decimal(0))
+	accounting = dict.fromkeys(names, Decimal(0))
+	if names:
+		cost = frappe.qb.DocType("CRM Campaign Cost")
+		for parent, amount in (
+			frappe.qb.from_(cost)
+			.select(cost.parent, Sum(cost.amount))
+			.where((cost.parenttype == "Campaign") & cost.parent.isin(names))
+			.groupby(cost.parent)
+			.run()
+		):
+			manual[parent] = _dec(amount)
+	if names and frappe.db.has_column("GL Entry", "campaign"):
 		gle = frappe.qb.DocType("GL Entry")
 		account = frappe.qb.DocType("Account")
-		value = (
+		for campaign, amount in (
 			frappe.qb.from_(gle)
 			.join(account)
 			.on(account.name == gle.account)
-			.select(Sum(gle.debit - gle.credit))
+			.select(gle.campaign, Sum(gle.debit - gle.credit))
 			.where(
-				(gle.campaign == campaign.name)
+				gle.campaign.isin(names)
 				& (gle.is_cancelled == 0)
 				& (account.root_type == "Expense")
 				# spending on the campaign; not the cost of goods its own invoices sold (that is in margin)
 				& gle.voucher_type.isin(COST_VOUCHERS)
 			)
-			.run()[0][0]
-		)
-		accounting = Decimal(str(value or 0))
-	return {"manual": manual, "accounting": accounting, "total": manual + accounting}
+			.groupby(gle.campaign)
+			.run()
+		):
+			accounting[campaign] = _dec(amount)
+	return {
+		name: {
+			"manual": manual[name],
+			"accounting": accounting[name],
+			"total": manual[name] + accounting[name],
+		}
+		for name in names
+	}
 
 
-def attributed_untagged(campaign_name: str, model: str | None = None, window_days: int | None = None) -> dict:
-	"""Revenue and margin of invoices that carry no campaign, credited to this campaign by the chosen
+def attributed_untagged(names: list[str], model: str | None = None, window_days: int | None = None) -> dict:
+	"""Revenue and margin of invoices that carry no campaign, credited to the campaigns by the chosen
 	multi-touch model over each member customer's campaign touches (interactions tagged with a
-	campaign) within the window. Three queries, whatever the number of invoices."""
+	campaign) within the window; a campaign is credited only for its own members. Four queries for all
+	the campaigns, whatever the number of invoices."""
 	settings = get_settings()
 	model = model or settings.attribution_model or "last_touch"
 	window_days = window_days if window_days is not None else int(settings.attribution_window_days or 90)
+	zero = {name: {"revenue": Decimal(0), "margin": Decimal(0), "invoices": 0} for name in names}
+	if not names:
+		return zero
 	member = frappe.qb.DocType(MEMBER)
-	customers = (
+	memberships = set(
 		frappe.qb.from_(member)
-		.select(member.customer)
-		.where((member.campaign == campaign_name) & member.customer.isnotnull())
-		.run(pluck=True)
+		.select(member.customer, member.campaign)
+		.where(member.campaign.isin(names) & member.customer.isnotnull())
+		.run()
 	)
-	if not customers:
-		return {"revenue": Decimal(0), "margin": Decimal(0), "invoices": 0}
+	if not memberships:
+		return zero
+	members = frappe.qb.from_(member).select(member.customer).where(member.campaign.isin(names))
 	ci = frappe.qb.DocType("Customer Interaction")
 	touches: dict[str, list[attribution.Touch]] = {}
-	for row in (
+	for customer, campaign, touched_at in (
 		frappe.qb.from_(ci)
 		.select(ci.customer, ci.campaign, ci.interaction_at)
-		.where(ci.customer.isin(customers) & ci.campaign.isnotnull() & (ci.campaign != ""))
-		.run(as_dict=True)
+		.where(ci.customer.isin(members) & ci.campaign.isnotnull() & (ci.campaign != ""))
+		.run()
 	):
-		touches.setdefault(row.customer, []).append(attribution.Touch(row.campaign, row.interaction_at))
+		touches.setdefault(customer, []).append(attribution.Touch(campaign, touched_at))
+	if not touches:
+		return zero
 	si = frappe.qb.DocType("Sales Invoice")
 	invoices = (
-		(
-			frappe.qb.from_(si)
-			.select(si.name, si.customer, si.posting_date, si.base_net_total, si.is_return, si.return_against)
-			.where(
-				si.customer.isin(list(touches))
-				& (si.docstatus == 1)
-				& ((si.campaign.isnull()) | (si.campaign == ""))
-			)
-			.run(as_dict=True)
+		frappe.qb.from_(si)
+		.select(si.name, si.customer, si.posting_date, si.base_net_total, si.is_return, si.return_against)
+		.where(
+			si.customer.isin(list(touches))
+			& (si.docstatus == 1)
+			& ((si.campaign.isnull()) | (si.campaign == ""))
 		)
-		if touches
-		else []
+		.run(as_dict=True)
 	)
 	by_name = {inv.name: inv for inv in invoices}
-	shares: dict[str, Decimal] = {}
+	shares: dict[str, dict[str, Decimal]] = {}  # invoice -> {campaign: share of 1}
 	for inv in invoices:
 		# a credit note is judged by the date of the invoice it returns, so it nets the same share
 		basis = by_name.get(inv.return_against) if inv.is_return else inv
 		date = (basis or inv).posting_date
 		# attribute 100 to get each campaign's share in percent (0.01 resolution, summing to 100)
 		split = attribution.attribute(Decimal(100), date, touches.get(inv.customer, []), window_days, model)
-		if split.get(campaign_name):
-			shares[inv.name] = split[campaign_name] / 100
-	revenue = sum((Decimal(str(by_name[n].base_net_total)) * s for n, s in shares.items()), Decimal(0))
-	margin = Decimal(0)
+		credited = {c: v / 100 for c, v in split.items() if v and (inv.customer, c) in memberships}
+		if credited:
+			shares[inv.name] = credited
+	margins: dict[str, Decimal] = {}
 	if shares:
 		sii = frappe.qb.DocType("Sales Invoice Item")
-		for parent, value in (
-			frappe.qb.from_(sii)
-			.select(sii.parent, Sum(sii.base_net_amount - IfNull(sii.incoming_rate, 0) * sii.stock_qty))
-			.where(sii.parent.isin(list(shares)) & (sii.parenttype == "Sales Invoice"))
-			.groupby(sii.parent)
-			.run()
-		):
-			margin += Decimal(str(value or 0)) * shares[parent]
+		margins = {
+			parent: _dec(value)
+			for parent, value in (
+				frappe.qb.from_(sii)
+				.select(sii.parent, Sum(sii.base_net_amount - IfNull(sii.incoming_rate, 0) * sii.stock_qty))
+				.where(sii.parent.isin(list(shares)))
+				.groupby(sii.parent)
+				.run()
+			)
+		}
+	for invoice, credited in shares.items():
+		for campaign, share in credited.items():
+			figures = zero[campaign]
+			figures["revenue"] += _dec(by_name[invoice].base_net_total) * share
+			figures["margin"] += margins.get(invoice, Decimal(0)) * share
+			figures["invoices"] += 1
 	q = Decimal("0.01")
-	return {"revenue": revenue.quantize(q), "margin": margin.quantize(q), "invoices": len(shares)}
+	for figures in zero.values():
+		figures["revenue"] = figures["revenue"].quantize(q)
+		figures["margin"] = figures["margin"].quantize(q)
+	return zero
 
 
 def get_figures(campaign_name: str, model: str | None = None) -> dict:
-	campaign = frappe.get_doc("Campaign", campaign_name)
-	invoices = campaign_invoices(campaign_name)
-	revenue = sum((Decimal(str(i.base_net_total)) for i in invoices), Decimal(0))
-	billed = sum((Decimal(str(i.base_grand_total)) for i in invoices), Decimal(0))
-	outstanding = sum(
-		(Decimal(str(i.outstanding_amount)) * Decimal(str(i.conversion_rate or 1)) for i in invoices),
-		Decimal(0),
-	)
-	margin = margin_of([i.name for i in invoices])
-	cost = booked_cost(campaign)
-	untagged = attributed_untagged(campaign_name, model=model)
-	basis = get_settings().roi_basis or "Margin"
-	value = (margin + untagged["margin"]) if basis == "Margin" else (revenue + untagged["revenue"])
-	q = Decimal("0.01")
-	members = funnel(campaign_name)
-	return {
-		"campaign": campaign_name,
-		"budget": Decimal(str(campaign.crm_budget or 0)),
-		"cost": cost["total"],
-		"cost_manual": cost["manual"],
-		"cost_accounting": cost["accounting"],
-		"revenue": revenue.quantize(q),
-		"billed": billed.quantize(q),
-		"paid": (billed - outstanding).quantize(q),
-		"margin": margin.quantize(q),
-		"attributed_revenue": untagged["revenue"],
-		"attributed_margin": untagged["margin"],
-		"attributed_invoices": untagged["invoices"],
-		"roi_basis": basis,
-		"roi_value": value.quantize(q),
-		"roi": attribution.roi(value, cost["total"]),
-		"members": members,
-		"response_rate": (Decimal(members["responded"]) / Decimal(members["targeted"]) * 100).quantize(
-			Decimal("0.1")
+	return figures_of([campaign_name], model=model)[campaign_name]
+
+
+def figures_of(names: list[str], model: str | None = None) -> dict[str, dict]:
+	"""Budget, cost, revenue net of credit notes, billed and paid, margin, attributed revenue, ROI and
+	the member funnel of each campaign: a fixed number of queries, whatever the number of campaigns."""
+	names = list(dict.fromkeys(names))
+	if not names:
+		return {}
+	budgets = dict(
+		frappe.get_all(
+			"Campaign", filters={"name": ("in", names)}, fields=["name", "crm_budget"], as_list=True
 		)
-		if members["targeted"]
-		else None,
-	}
+	)
+	missing = [name for name in names if name not in budgets]
+	if missing:
+		frappe.throw(_("Campaign {0} not found").format(missing[0]), frappe.DoesNotExistError)
+	billing = billing_of(names)
+	costs = booked_costs(names)
+	untagged = attributed_untagged(names, model=model)
+	funnels = funnels_of(names)
+	basis = get_settings().roi_basis or "Margin"
+	q = Decimal("0.01")
+	result = {}
+	for name in names:
+		b, cost, extra, members = billing[name], costs[name], untagged[name], funnels[name]
+		value = (b["margin"] + extra["margin"]) if basis == "Margin" else (b["revenue"] + extra["revenue"])
+		result[name] = {
+			"campaign": name,
+			"budget": _dec(budgets[name]),
+			"cost": cost["total"],
+			"cost_manual": cost["manual"],
+			"cost_accounting": cost["accounting"],
+			"revenue": b["revenue"].quantize(q),
+			"billed": b["billed"].quantize(q),
+			"paid": (b["billed"] - b["outstanding"]).quantize(q),
+			"margin": b["margin"].quantize(q),
+			"attributed_revenue": extra["revenue"],
+			"attributed_margin": extra["margin"],
+			"attributed_invoices": extra["invoices"],
+			"roi_basis": basis,
+			"roi_value": value.quantize(q),
+			"roi": attribution.roi(value, cost["total"]),
+			"members": members,
+			"response_rate": (Decimal(members["responded"]) / Decimal(members["targeted"]) * 100).quantize(
+				Decimal("0.1")
+			)
+			if members["targeted"]
+			else None,
+		}
+	return result
 
 
 # ---------------------------------------------------------------- outreach and offers

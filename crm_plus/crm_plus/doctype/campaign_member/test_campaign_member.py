@@ -366,9 +366,9 @@ class TestCampaignAccountingCost(FrappeTestCase):
 			}
 		).insert()
 		entry.submit()
-		cost = campaigns.booked_cost(campaign)
+		cost = campaigns.booked_costs([campaign.name])[campaign.name]
 		self.assertEqual(
 			(cost["accounting"], cost["manual"], cost["total"]), (Decimal(750), Decimal(0), Decimal(750))
 		)
 		entry.cancel()
-		self.assertEqual(campaigns.booked_cost(campaign)["accounting"], Decimal(0))
+		self.assertEqual(campaigns.booked_costs([campaign.name])[campaign.name]["accounting"], Decimal(0))

@@ -58,7 +58,12 @@ def unranked(filters, period):
 		.select(c.name.as_("customer"), c.customer_name, c.crm_manual_priority.as_("manual_priority"))
 		.where(
 			(c.disabled == 0)
-			& c.name.notin(frappe.qb.from_(s).select(s.customer).where(s.company == filters.company))
+			# the month's rows hold every customer with an invoice up to then (the period index)
+			& c.name.notin(
+				frappe.qb.from_(s)
+				.select(s.customer)
+				.where((s.period == period) & (s.company == filters.company))
+			)
 		)
 		.orderby(Case().when(c.crm_manual_priority > 0, 0).else_(1))
 		.orderby(c.crm_manual_priority)

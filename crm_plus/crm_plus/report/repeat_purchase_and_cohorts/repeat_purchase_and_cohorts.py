@@ -24,46 +24,40 @@ def execute(filters=None):
 
 
 def cohorts(company, from_date, to_date, months):
-	params = {"company": company, "from_date": from_date, "to_date": to_date, "months": months}
-	sizes = frappe.db.sql(
-		"""
-		select date_format(first_date, '%%Y-%%m') as cohort, count(*) as customers,
-			sum(purchase_days > 1) as repeaters
+	"""One pass: each new customer's first purchase (and whether they bought on a second day at all),
+	then their purchases in each month after it, both through crm_plus's covering index on invoices.
+	Month 0 holds every customer of the cohort, so it gives the cohort's size and repeaters too."""
+	from crm_plus.services.scoring import _hint
+
+	hint = _hint("Sales Invoice", "crm_plus_scoring")
+	month_offset = "period_diff(date_format(p.posting_date, '%%Y%%m'), date_format(f.first_date, '%%Y%%m'))"
+	rows = frappe.db.sql(
+		f"""
+		select date_format(f.first_date, '%%Y-%%m') as cohort, {month_offset} as month_offset,
+			count(distinct p.customer) as customers,
+			count(distinct if(f.purchase_days > 1, p.customer, null)) as repeaters
 		from (
 			select customer, min(posting_date) as first_date, count(distinct posting_date) as purchase_days
-			from `tabSales Invoice`
+			from `tabSales Invoice` {hint}
 			where docstatus = 1 and is_return = 0 and company = %(company)s
 			group by customer
+			having first_date between %(from_date)s and %(to_date)s
 		) f
-		where first_date between %(from_date)s and %(to_date)s
-		group by cohort order by cohort
-		""",
-		params,
-		as_dict=True,
-	)
-	active = frappe.db.sql(
-		"""
-		select date_format(f.first_date, '%%Y-%%m') as cohort,
-			period_diff(date_format(p.posting_date, '%%Y%%m'), date_format(f.first_date, '%%Y%%m')) as month_offset,
-			count(distinct p.customer) as customers
-		from (
-			select customer, min(posting_date) as first_date
-			from `tabSales Invoice`
-			where docstatus = 1 and is_return = 0 and company = %(company)s
-			group by customer
-		) f
-		join `tabSales Invoice` p on p.customer = f.customer and p.company = %(company)s
-			and p.docstatus = 1 and p.is_return = 0
-		where f.first_date between %(from_date)s and %(to_date)s
-			and p.posting_date > f.first_date
-			and period_diff(date_format(p.posting_date, '%%Y%%m'), date_format(f.first_date, '%%Y%%m'))
-				between 1 and %(months)s
+		join `tabSales Invoice` p {hint} on p.docstatus = 1 and p.customer = f.customer
+			and p.company = %(company)s and p.is_return = 0
+		where {month_offset} between 0 and %(months)s
 		group by cohort, month_offset
+		order by cohort, month_offset
 		""",
-		params,
+		{"company": company, "from_date": from_date, "to_date": to_date, "months": months},
 		as_dict=True,
 	)
-	by_cohort = {(r.cohort, cint(r.month_offset)): r.customers for r in active}
+	sizes = [
+		frappe._dict(cohort=r.cohort, customers=r.customers, repeaters=r.repeaters)
+		for r in rows
+		if r.month_offset == 0
+	]
+	by_cohort = {(r.cohort, cint(r.month_offset)): r.customers for r in rows}
 	for row in sizes:
 		row.repeat_rate = 100.0 * (row.repeaters or 0) / row.customers if row.customers else 0
 		for m in range(1, months + 1):
