@@ -390,26 +390,24 @@ BILLED_ROWS = """
 
 def billing_of(names: list[str]) -> dict[str, dict]:
 	"""Revenue, billed, outstanding and margin of each campaign's invoices net of their credit notes
-	(cancelled ones never count): two queries for all the campaigns."""
+	(cancelled ones never count): one query for all the campaigns, through covering indexes."""
 	from crm_plus.services.scoring import _hint
 
 	result = {name: {k: Decimal(0) for k in ("revenue", "billed", "outstanding", "margin")} for name in names}
 	if not names:
 		return result
 	rows = BILLED_ROWS.format(hint=_hint("Sales Invoice", "crm_plus_campaign"))
-	params = {"names": tuple(names)}
-	for campaign, revenue, billed, outstanding in frappe.db.sql(
-		f"select campaign, sum(net), sum(billed), sum(outstanding) from ({rows}) x group by campaign", params
+	margin = f"""(select sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
+		from `tabSales Invoice Item` sii {_hint("Sales Invoice Item", "crm_plus_profit")}
+		where sii.parent = x.name)"""
+	for campaign, revenue, billed, outstanding, margin_ in frappe.db.sql(
+		f"""select x.campaign, sum(x.net), sum(x.billed), sum(x.outstanding), sum({margin})
+		from ({rows}) x group by x.campaign""",
+		{"names": tuple(names)},
 	):
-		result[campaign].update(revenue=_dec(revenue), billed=_dec(billed), outstanding=_dec(outstanding))
-	for campaign, margin in frappe.db.sql(
-		f"""select x.campaign, sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
-		from ({rows}) x join `tabSales Invoice Item` sii {_hint("Sales Invoice Item", "crm_plus_profit")}
-			on sii.parent = x.name
-		group by x.campaign""",
-		params,
-	):
-		result[campaign]["margin"] = _dec(margin)
+		result[campaign].update(
+			revenue=_dec(revenue), billed=_dec(billed), outstanding=_dec(outstanding), margin=_dec(margin_)
+		)
 	return result
 
 
@@ -473,14 +471,6 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 	if not names:
 		return zero
 	member = frappe.qb.DocType(MEMBER)
-	memberships = set(
-		frappe.qb.from_(member)
-		.select(member.customer, member.campaign)
-		.where(member.campaign.isin(names) & member.customer.isnotnull())
-		.run()
-	)
-	if not memberships:
-		return zero
 	members = frappe.qb.from_(member).select(member.customer).where(member.campaign.isin(names))
 	ci = frappe.qb.DocType("Customer Interaction")
 	touches: dict[str, list[attribution.Touch]] = {}
@@ -493,6 +483,12 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 		touches.setdefault(customer, []).append(attribution.Touch(campaign, touched_at))
 	if not touches:
 		return zero
+	memberships = set(  # only of the customers with touches
+		frappe.qb.from_(member)
+		.select(member.customer, member.campaign)
+		.where(member.campaign.isin(names) & member.customer.isin(list(touches)))
+		.run()
+	)
 	si = frappe.qb.DocType("Sales Invoice")
 	invoices = (
 		frappe.qb.from_(si)
