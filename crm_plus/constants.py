@@ -404,3 +404,35 @@ EXTRA_PERMISSIONS = {
 	"Sales Order": {CRM_MANAGER: ("read", "report", "print")},
 	"Payment Entry": {CRM_MANAGER: ("read", "report", "print")},
 }
+
+# Indexes crm_plus adds to ERPNext's tables and its own (services/setup.ensure_indexes, built online at
+# install and migrate, dropped at uninstall). The scoring aggregate reads only crm_plus_scoring, the
+# gross profit only crm_plus_profit, Campaign ROI only crm_plus_campaign; the reports and statistics
+# select a month's snapshot rows by crm_plus_period; the Customer 360 finds a customer's payments by
+# crm_plus_party (ERPNext v15 has no index on the party of a Payment Entry).
+INDEXES = {
+	"Sales Invoice": {
+		"crm_plus_scoring": [
+			"docstatus",
+			"customer",
+			"company",
+			"posting_date",
+			"is_return",
+			"base_net_total",
+			"outstanding_amount",
+			"due_date",
+		],
+		# Campaign ROI: the invoices carrying a campaign and their amounts, without reading the table
+		"crm_plus_campaign": [
+			"campaign",
+			"docstatus",
+			"base_net_total",
+			"base_grand_total",
+			"outstanding_amount",
+			"conversion_rate",
+		],
+	},
+	"Sales Invoice Item": {"crm_plus_profit": ["parent", "base_net_amount", "incoming_rate", "stock_qty"]},
+	"Customer Health Snapshot": {"crm_plus_period": ["period", "company"]},
+	"Payment Entry": {"crm_plus_party": ["party_type", "party", "posting_date"]},
+}

@@ -42,34 +42,6 @@ RUN_LOCK = "crm_plus:scoring:run"  # Redis key held from the start of a run unti
 RUN_LOCK_SECONDS = 4 * 3600
 RECENT_ACTIVITY_DAYS = 90  # complaints and negative interactions counted as "recent"
 
-# Covering indexes crm_plus adds (setup.ensure_indexes): the aggregate reads only crm_plus_scoring,
-# the gross profit only crm_plus_profit, Campaign ROI only crm_plus_campaign, and the reports and
-# statistics select a month's snapshot rows by crm_plus_period.
-INDEXES = {
-	"Sales Invoice": {
-		"crm_plus_scoring": [
-			"docstatus",
-			"customer",
-			"company",
-			"posting_date",
-			"is_return",
-			"base_net_total",
-			"outstanding_amount",
-			"due_date",
-		],
-		# Campaign ROI: the invoices carrying a campaign and their amounts, without reading the table
-		"crm_plus_campaign": [
-			"campaign",
-			"docstatus",
-			"base_net_total",
-			"base_grand_total",
-			"outstanding_amount",
-			"conversion_rate",
-		],
-	},
-	"Sales Invoice Item": {"crm_plus_profit": ["parent", "base_net_amount", "incoming_rate", "stock_qty"]},
-	SNAPSHOT: {"crm_plus_period": ["period", "company"]},
-}
 # What the chunks read: the facts the domain scores, nothing more.
 FACT_COLUMNS = (
 	"name",

@@ -6,7 +6,7 @@ from pathlib import Path
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from crm_plus.constants import CUSTOM_FIELDS, EXTRA_PERMISSIONS, MODULE, ROLES, SETTINGS
+from crm_plus.constants import CUSTOM_FIELDS, EXTRA_PERMISSIONS, INDEXES, MODULE, ROLES, SETTINGS
 
 INSTALL_RECORDS = Path(__file__).resolve().parent.parent / "install_records"
 
@@ -32,10 +32,8 @@ def before_uninstall():
 
 
 def ensure_indexes():
-	"""The covering indexes the scoring job reads (`scoring.INDEXES`), created when missing. InnoDB
-	builds them online: invoices can still be submitted meanwhile (about 7 s per million invoices)."""
-	from crm_plus.services.scoring import INDEXES
-
+	"""The indexes crm_plus reads through (`constants.INDEXES`), created when missing. InnoDB builds them
+	online: invoices can still be submitted meanwhile (about 7 s per index and million invoices)."""
 	for doctype, indexes in INDEXES.items():
 		for name, columns in indexes.items():
 			if not frappe.db.has_index(f"tab{doctype}", name):
@@ -48,8 +46,6 @@ def ensure_indexes():
 
 def remove_indexes():
 	"""ERPNext's tables are left with their own indexes only."""
-	from crm_plus.services.scoring import INDEXES
-
 	for doctype, indexes in INDEXES.items():
 		for name in indexes:
 			if frappe.db.table_exists(doctype) and frappe.db.has_index(f"tab{doctype}", name):

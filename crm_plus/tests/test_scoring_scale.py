@@ -18,6 +18,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 from frappe.utils.background_jobs import get_job, get_queue
 
+from crm_plus.constants import INDEXES
 from crm_plus.services import scoring
 from crm_plus.tests import concurrency
 from crm_plus.tests.utils import create_company, create_customer, create_sales_invoice, pay_invoice
@@ -189,7 +190,7 @@ class TestScoringPlanAndLocks(ScaleTestCase):
 	def test_the_aggregate_reads_only_the_covering_index(self):
 		"""EXPLAIN of the statement the job really sends: one pass over crm_plus_scoring in group order,
 		no table rows ("Using index") and no temporary table or sort."""
-		for doctype, indexes in scoring.INDEXES.items():
+		for doctype, indexes in INDEXES.items():
 			for name in indexes:
 				self.assertTrue(frappe.db.has_index(f"tab{doctype}", name), f"{doctype}: {name}")
 		sent = []
