@@ -8,6 +8,8 @@ its seconds and statements per 100,000 customer-company rows:
 - the scoring run (`scoring.run`) in one process and, for each --parts > 1, split into that many part
   jobs that this script then runs one after another in this process (a lower bound of the work; the
   wall time with real workers is in docs/benchmarks.md);
+- with --workers, the run split over that many real RQ workers (`bench worker --burst` processes this
+  script starts), timed from enqueuing to the last worker's exit;
 - the 15-minute checks: the scoring catch-up test and the complaint SLA watch;
 - the daily jobs: goal measurement and important-date reminders; with --with-plans also the retention
   plans update (it opens a plan, a document with assignments, for every customer whose risk crossed
@@ -54,11 +56,51 @@ def run_split(frappe, parts: int):
 	return result
 
 
+def run_on_workers(frappe, parts: int):
+	"""The run split into `parts` jobs and `parts` real RQ workers (`bench worker --burst`) started to
+	take them: the wall time from enqueuing to the last worker's exit, worker start-up included."""
+	import subprocess
+
+	from crm_plus.services import scoring
+
+	frappe.db.set_single_value("CRM Plus Settings", "scoring_workers", parts)
+	frappe.db.commit()
+	try:
+		scoring.enqueue_scoring()
+		workers = [
+			subprocess.Popen(
+				[
+					sys.executable,
+					"-m",
+					"frappe.utils.bench_helper",
+					"frappe",
+					"worker",
+					"--queue",
+					"long",
+					"--burst",
+				],
+				cwd=frappe.local.sites_path,
+				stdout=subprocess.DEVNULL,
+				stderr=subprocess.DEVNULL,
+			)
+			for _ in range(parts)
+		]
+		for worker in workers:
+			worker.wait(timeout=3600)
+	finally:
+		frappe.db.set_single_value("CRM Plus Settings", "scoring_workers", 1)
+		frappe.db.commit()
+	return frappe.db.get_single_value("CRM Plus Settings", "last_scoring_finished")
+
+
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("site")
 	parser.add_argument("--parts", default="1")
 	parser.add_argument("--with-plans", action="store_true")
+	parser.add_argument(
+		"--workers", default="", help="comma-separated worker counts for the real-worker runs"
+	)
 	args = parser.parse_args()
 
 	with site(args.site) as frappe:
@@ -77,6 +119,14 @@ def main():
 						lambda parts=parts: run_split(frappe, parts),
 					)
 				)
+		for parts in [int(p) for p in args.workers.split(",") if p.strip()]:
+			rows.append(
+				measure(
+					frappe,
+					f"scoring: full run on {parts} real RQ workers (wall time)",
+					lambda parts=parts: run_on_workers(frappe, parts),
+				)
+			)
 		rows.append(measure(frappe, "scoring: 15-minute catch-up check", scoring.rescore_if_changed))
 		rows.append(measure(frappe, "complaints: SLA watch (15 minutes)", complaints.check_slas))
 		rows.append(measure(frappe, "goals: measure all (daily)", goals.measure_all))

@@ -358,7 +358,8 @@ class Generator:
 	# ------------------------------------------------------------------ documents
 
 	def _common(self, when: str) -> str:
-		return f"{when}, {when}, 'Administrator', 'Administrator'"
+		"""creation, modified, owner, modified_by; never later than now (today's 15:00 payment at 10:00)"""
+		return f"least({when}, %(now)s), least({when}, %(now)s), 'Administrator', 'Administrator'"
 
 	def _date(self, day: str) -> str:
 		return f"date_add(%(day0)s, interval {day} day)"
@@ -385,6 +386,7 @@ class Generator:
 			"cost_center": self.cost_center,
 			"cash": self.cash,
 			"price_list": self.price_list,
+			"now": frappe.utils.now_datetime(),
 		}
 
 	def insert_invoices(self):
@@ -582,7 +584,8 @@ class Generator:
 			return
 		u = self.u
 		day = self._date(f"floor({u('iday', 'seq')} * {self.days})")
-		when = f"timestamp({day}, sec_to_time(28800 + floor({u('itime', 'seq')} * 36000)))"
+		# never later than now: today's interactions happened this morning
+		when = f"least(timestamp({day}, sec_to_time(28800 + floor({u('itime', 'seq')} * 36000))), %(now)s)"
 		for lo in range(1, interactions + 1, self.chunk):
 			hi = min(lo + self.chunk - 1, interactions)
 			frappe.db.sql(
@@ -608,7 +611,7 @@ class Generator:
 						{u("follow", "seq")} < 0.08 as follow_up
 					from seq_{lo}_to_{hi}
 				) t join _crm_gen_customer c on c.id = t.cid""",
-				{"day0": self.day0, "as_of": self.as_of},
+				{"day0": self.day0, "as_of": self.as_of, "now": frappe.utils.now_datetime()},
 			)
 			frappe.db.commit()  # nosemgrep
 

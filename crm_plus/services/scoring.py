@@ -259,7 +259,7 @@ def score_all(as_of=None, chunk_size: int | None = None, publish: bool = True, c
 def prepare(as_of, settings, commit: bool = False, publish: bool = False) -> Run:
 	as_of = getdate(as_of or today())
 	period = as_of.strftime("%Y-%m")
-	started = frappe.db.sql("select now(6)")[0][0]
+	started = now_datetime()  # the site's time zone, as `modified` is stored (not the server's now())
 	_progress(publish, 0, _("Aggregating invoices"))
 	rows = aggregate(as_of, period, settings)
 	_commit(commit)
