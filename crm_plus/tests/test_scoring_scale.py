@@ -24,23 +24,8 @@ from crm_plus.tests import concurrency
 from crm_plus.tests.utils import create_company, create_customer, create_sales_invoice, pay_invoice
 
 test_ignore = ["Company"]
-FIGURES = (  # every stored figure of a snapshot row
-	"customer",
-	"company",
-	"first_purchase",
-	"last_purchase",
-	"frequency",
-	"purchase_days",
-	"monetary",
-	"returns_amount",
-	"gross_profit",
-	"revenue_recent",
-	"revenue_previous",
-	"outstanding",
-	"overdue",
-	"open_complaints",
-	"recent_complaints",
-	"negative_interactions",
+FIGURES = (  # every stored figure of a snapshot row: its facts, ranks and scores
+	*(column for column in scoring.FACT_COLUMNS if column != "name"),
 	"is_main_company",
 	"profit_rank",
 	"usual_gap_days",
@@ -55,30 +40,29 @@ FIGURES = (  # every stored figure of a snapshot row
 CUSTOMER_FIGURES = tuple(field for field, _column in scoring.COPIED)
 
 
-def bench(*args, timeout=300) -> subprocess.CompletedProcess:
-	"""Run a bench (Frappe) command for this site in a process of its own."""
-	return subprocess.run(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site, *args],
+def start(*args, site: bool = True) -> subprocess.Popen:
+	"""A bench (Frappe) command in a process of its own, as a user's request or a worker would run."""
+	return subprocess.Popen(
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			*(["--site", frappe.local.site] if site else []),
+			*args,
+		],
 		cwd=frappe.local.sites_path,
-		capture_output=True,
+		stdout=subprocess.PIPE,
+		stderr=subprocess.STDOUT,
 		text=True,
-		timeout=timeout,
+		env={**os.environ, "CI": "1"},
 	)
 
 
 def start_workers(count: int, burst: bool = True) -> list[subprocess.Popen]:
 	"""Real RQ workers on the long queue; in burst mode they stop when the queue is empty."""
-	command = ["frappe.utils.bench_helper", "frappe", "worker", "--queue", "long"]
 	return [
-		subprocess.Popen(
-			[sys.executable, "-m", *command, *(["--burst"] if burst else [])],
-			cwd=frappe.local.sites_path,
-			stdout=subprocess.PIPE,
-			stderr=subprocess.STDOUT,
-			text=True,
-			env={**os.environ, "CI": "1"},
-		)
-		for _ in range(count)
+		start("worker", "--queue", "long", *(["--burst"] if burst else []), site=False) for _ in range(count)
 	]
 
 
@@ -363,40 +347,13 @@ class TestScoringWhileUsersWrite(ScaleTestCase):
 		timeout); afterwards, once the 15-minute check has run, every stored figure equals a full
 		recompute, and ERPNext's own outstanding amounts add up."""
 		frappe.cache.delete(frappe.cache.make_key(concurrency.STOP_KEY))
-		scorer = subprocess.Popen(
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"execute",
-				"crm_plus.tests.concurrency.score_until_stopped",
-			],
-			cwd=frappe.local.sites_path,
-			stdout=subprocess.PIPE,
-			stderr=subprocess.STDOUT,
-			text=True,
-		)
+		scorer = start("execute", "crm_plus.tests.concurrency.score_until_stopped")
 		writers = [
-			subprocess.Popen(
-				[
-					sys.executable,
-					"-m",
-					"frappe.utils.bench_helper",
-					"frappe",
-					"--site",
-					frappe.local.site,
-					"execute",
-					"crm_plus.tests.concurrency.write",
-					"--kwargs",
-					json.dumps({"seed": seed, "invoices": 6}),
-				],
-				cwd=frappe.local.sites_path,
-				stdout=subprocess.PIPE,
-				stderr=subprocess.STDOUT,
-				text=True,
+			start(
+				"execute",
+				"crm_plus.tests.concurrency.write",
+				"--kwargs",
+				json.dumps({"seed": seed, "invoices": 6}),
 			)
 			for seed in (1, 2, 3)
 		]
