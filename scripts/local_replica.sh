@@ -45,7 +45,8 @@ ignore_tables=()
 for db in ${IGNORE_DATABASES:-}; do ignore_tables+=("--replicate-wild-ignore-table=$db.%"); done
 
 if ! "${replica[@]}" -e 'select 1' >/dev/null 2>&1; then
-	start-stop-daemon --start --background --chuid mysql --exec /usr/sbin/mariadbd -- \
+	start-stop-daemon --start --background --chuid mysql --pidfile "$datadir/mysqld.pid" \
+		--exec /usr/sbin/mariadbd -- \
 		--datadir="$datadir" --port="$port" --bind-address=127.0.0.1 --socket="$socket" \
 		--pid-file="$datadir/mysqld.pid" --log-error="$datadir/error.log" \
 		--server-id=2 --read-only=1 --skip-log-bin --relay-log="$datadir/relay-bin" \
@@ -67,6 +68,7 @@ mapfile -t databases < <("${primary[@]}" -N -e "show databases" |
 	grep -vxE "information_schema|performance_schema|sys$(printf '|%s' ${IGNORE_DATABASES:-})")
 "${dump[@]}" --single-transaction --master-data=1 --gtid --routines --events \
 	--databases "${databases[@]}" | "${replica[@]}"
+"${replica[@]}" -e "flush privileges"  # the sites' database users came with the mysql schema
 
 "${replica[@]}" -e "stop slave; change master to master_host='127.0.0.1', master_port=3306,
 	master_user='crm_plus_repl', master_password='$repl_password', master_use_gtid=slave_pos; start slave;"

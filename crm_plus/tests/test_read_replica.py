@@ -96,8 +96,9 @@ class TestReadReplica(FrappeTestCase):
 
 		from crm_plus.tests.utils import get_company
 
+		filters = {"company": get_company()}
 		with reading_from_replica() as servers:
-			result = run("Churn Risk", filters={"company": get_company()}, ignore_prepared_report=True)
+			result = run("Churn Risk", filters=filters, ignore_prepared_report=True)
 		self.assertIn("result", result)
 		self.assertTrue(servers)
 		self.assertEqual(set(servers), {self.replica})
