@@ -8,7 +8,7 @@ import frappe
 from frappe.utils import nowdate
 from frappe.utils.nestedset import get_root_of
 
-from crm_plus.constants import CUSTOM_FIELDS
+from crm_plus.constants import CUSTOM_FIELDS, INDEXES
 
 
 def run():
@@ -20,6 +20,10 @@ def run():
 		]
 		assert not leftovers, f"{doctype} still has {leftovers}"
 	assert not frappe.db.exists("DocType", "Customer Interaction"), "crm_plus doctypes remain"
+	for doctype, indexes in INDEXES.items():
+		if frappe.db.table_exists(doctype):
+			left = [name for name in indexes if frappe.db.has_index(f"tab{doctype}", name)]
+			assert not left, f"{doctype} still has crm_plus's indexes {left}"
 	assert not frappe.db.exists("Module Def", "CRM Plus"), "the CRM Plus module remains"
 
 	company = frappe.db.get_value("Company", {}, "name")
