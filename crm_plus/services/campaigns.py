@@ -18,6 +18,7 @@ from pypika.terms import Case, ExistsCriterion
 from crm_plus.domain import attribution
 from crm_plus.services.complaints import customer_of_contact
 from crm_plus.services.settings import get_settings, is_enabled
+from crm_plus.services.setup import index_hint
 
 MEMBER = "Campaign Member"
 ACTIVE = "Active"
@@ -391,14 +392,12 @@ BILLED_ROWS = """
 def billing_of(names: list[str]) -> dict[str, dict]:
 	"""Revenue, billed, outstanding and margin of each campaign's invoices net of their credit notes
 	(cancelled ones never count): one query for all the campaigns, through covering indexes."""
-	from crm_plus.services.scoring import _hint
-
 	result = {name: {k: Decimal(0) for k in ("revenue", "billed", "outstanding", "margin")} for name in names}
 	if not names:
 		return result
-	rows = BILLED_ROWS.format(hint=_hint("Sales Invoice", "crm_plus_campaign"))
+	rows = BILLED_ROWS.format(hint=index_hint("Sales Invoice", "crm_plus_campaign"))
 	margin = f"""(select sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
-		from `tabSales Invoice Item` sii {_hint("Sales Invoice Item", "crm_plus_profit")}
+		from `tabSales Invoice Item` sii {index_hint("Sales Invoice Item", "crm_plus_profit")}
 		where sii.parent = x.name)"""
 	for campaign, revenue, billed, outstanding, margin_ in frappe.db.sql(
 		f"""select x.campaign, sum(x.net), sum(x.billed), sum(x.outstanding), sum({margin})

@@ -35,6 +35,7 @@ from frappe.utils import cint, get_datetime, getdate, now_datetime, today
 
 from crm_plus.domain import retention
 from crm_plus.services.settings import get_settings
+from crm_plus.services.setup import index_hint
 
 SNAPSHOT = "Customer Health Snapshot"
 JOB_ID = "crm_plus::score_customers"
@@ -354,7 +355,7 @@ def aggregate(as_of: date, period: str, settings) -> int:
 			sum(if(si.due_date < %(as_of)s and si.outstanding_amount > 0, si.outstanding_amount, 0)),
 			0, 0, 0, 0, 0,
 			%(now)s, %(now)s, %(user)s, %(user)s, 0, 0
-		from `tabSales Invoice` si {_hint("Sales Invoice", "crm_plus_scoring", fallback="ignore index (customer)")}
+		from `tabSales Invoice` si {index_hint("Sales Invoice", "crm_plus_scoring", fallback="ignore index (customer)")}
 		where si.docstatus = 1 and si.posting_date <= %(as_of)s
 		group by si.customer, si.company
 		on duplicate key update scored_on = values(scored_on), first_purchase = values(first_purchase),
@@ -382,8 +383,8 @@ def aggregate(as_of: date, period: str, settings) -> int:
 		insert into `tabCustomer Health Snapshot` (name, gross_profit)
 		select md5(concat_ws('|', si.customer, si.company, %(period)s)),
 			sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
-		from `tabSales Invoice` si {_hint("Sales Invoice", "crm_plus_scoring")}
-		join `tabSales Invoice Item` sii {_hint("Sales Invoice Item", "crm_plus_profit")}
+		from `tabSales Invoice` si {index_hint("Sales Invoice", "crm_plus_scoring")}
+		join `tabSales Invoice Item` sii {index_hint("Sales Invoice Item", "crm_plus_profit")}
 			on sii.parent = si.name
 		where si.docstatus = 1 and si.posting_date > %(profit_from)s and si.posting_date <= %(as_of)s
 		group by si.customer, si.company
@@ -409,11 +410,6 @@ def aggregate(as_of: date, period: str, settings) -> int:
 	)
 	add_complaints(params)
 	return rows
-
-
-def _hint(doctype: str, index: str, fallback: str = "") -> str:
-	"""FORCE INDEX when crm_plus's covering index exists (a site mid-upgrade may not have it yet)."""
-	return f"force index ({index})" if frappe.db.has_index(f"tab{doctype}", index) else fallback
 
 
 def add_complaints(params):

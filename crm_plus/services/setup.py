@@ -44,6 +44,12 @@ def ensure_indexes():
 				)
 
 
+def index_hint(doctype: str, index: str, fallback: str = "") -> str:
+	"""FORCE INDEX for a query that reads through one of these indexes, when it exists (a site
+	mid-upgrade may not have it yet): MariaDB's estimates right after a bulk load can pick a scan."""
+	return f"force index (`{index}`)" if frappe.db.has_index(f"tab{doctype}", index) else fallback
+
+
 def remove_indexes():
 	"""ERPNext's tables are left with their own indexes only."""
 	for doctype, indexes in INDEXES.items():

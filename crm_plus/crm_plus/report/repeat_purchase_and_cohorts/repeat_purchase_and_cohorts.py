@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate
 
+from crm_plus.services.setup import index_hint
+
 MAX_MONTHS = 24
 
 
@@ -27,9 +29,7 @@ def cohorts(company, from_date, to_date, months):
 	"""One pass: each new customer's first purchase (and whether they bought on a second day at all),
 	then their purchases in each month after it, both through crm_plus's covering index on invoices.
 	Month 0 holds every customer of the cohort, so it gives the cohort's size and repeaters too."""
-	from crm_plus.services.scoring import _hint
-
-	hint = _hint("Sales Invoice", "crm_plus_scoring")
+	hint = index_hint("Sales Invoice", "crm_plus_scoring")
 	month_offset = "period_diff(date_format(p.posting_date, '%%Y%%m'), date_format(f.first_date, '%%Y%%m'))"
 	rows = frappe.db.sql(
 		f"""
