@@ -202,6 +202,16 @@ def build_fixtures() -> frappe._dict:
 	f.control = control(f.main)
 	f.plan = plan(f.main)
 	f.plan_action = frappe.db.get_value("Retention Plan Action", {"parent": f.plan}, "name")
+	f.documents = {  # one document of each crm_plus doctype, for the REST calls
+		"Campaign Member": f.member,
+		"CRM Goal": f.goal,
+		"CRM Plus Settings": "CRM Plus Settings",
+		"Customer Complaint": f.complaint,
+		"Customer Health Snapshot": f.snapshot,
+		"Customer Interaction": f.interaction,
+		"Retention Control": f.control,
+		"Retention Plan": f.plan,
+	}
 	return f
 
 

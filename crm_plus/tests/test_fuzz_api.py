@@ -295,18 +295,7 @@ class TestFuzzAPI(SecurityAPITestCase):
 	# ------------------------------------------------------------ REST writes
 
 	def test_rest_writes(self):
-		f = self.f
-		targets = {
-			"Campaign Member": f.member,
-			"CRM Goal": f.goal,
-			"CRM Plus Settings": "CRM Plus Settings",
-			"Customer Complaint": f.complaint,
-			"Customer Health Snapshot": f.snapshot,
-			"Customer Interaction": f.interaction,
-			"Retention Control": f.control,
-			"Retention Plan": f.plan,
-		}
-		for doctype, name in targets.items():
+		for doctype, name in self.f.documents.items():
 			with self.subTest(doctype=doctype):
 				self._fuzz_rest(doctype, name)
 

@@ -87,16 +87,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 		f = self.f
 		if doctype == "Customer Complaint" and role == PORTAL:
 			return f.portal_complaint
-		return {
-			"Campaign Member": f.member,
-			"CRM Goal": f.goal,
-			"CRM Plus Settings": "CRM Plus Settings",
-			"Customer Complaint": f.complaint,
-			"Customer Health Snapshot": f.snapshot,
-			"Customer Interaction": f.interaction,
-			"Retention Control": f.control,
-			"Retention Plan": f.plan,
-		}[doctype]
+		return f.documents[doctype]
 
 	def _read(self, doctype, role):
 		response = self.request(role, "get", self.resource(doctype, self._target(doctype, role)))
