@@ -101,7 +101,7 @@ def main():
 		frappe.db.delete("Campaign Member", {"campaign": CAMPAIGN})
 		frappe.db.commit()
 
-		from crm_plus.services.campaigns import add_segment_members, preview_segment
+		from crm_plus.services.campaigns.segments import add_segment_members, preview_segment
 
 		started = time.perf_counter()
 		preview = preview_segment(CAMPAIGN)

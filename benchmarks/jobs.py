@@ -5,7 +5,7 @@
 
 Runs each scheduled job once, the way the scheduler does (as Administrator, committing), and prints
 its seconds and statements per 100,000 customer-company rows:
-- the scoring run (`scoring.run`) in one process and, for each --parts > 1, split into that many part
+- the scoring run (`pipeline.run`) in one process and, for each --parts > 1, split into that many part
   jobs that this script then runs one after another in this process (a lower bound of the work; the
   wall time with real workers is in docs/benchmarks.md);
 - with --workers, the run split over that many real RQ workers (`bench worker --burst` processes this
@@ -44,15 +44,15 @@ def run_split(frappe, parts: int):
 	"""The split run's work, its parts taken from the queue and run here one after another."""
 	from frappe.utils.background_jobs import get_queue
 
-	from crm_plus.services import scoring
+	from crm_plus.services.scoring import pipeline
 
-	result = scoring.run(parts=parts)
+	result = pipeline.run(parts=parts)
 	queue = get_queue("long")
 	for job in list(queue.jobs):
-		if job.id.startswith(f"{frappe.local.site}::{scoring.JOB_ID}::"):
+		if job.id.startswith(f"{frappe.local.site}::{pipeline.JOB_ID}::"):
 			kwargs = job.kwargs["kwargs"]
 			queue.remove(job)
-			scoring.run_part(**kwargs)
+			pipeline.run_part(**kwargs)
 	return result
 
 
@@ -61,12 +61,12 @@ def run_on_workers(frappe, parts: int):
 	take them: the wall time from enqueuing to the last worker's exit, worker start-up included."""
 	import subprocess
 
-	from crm_plus.services import scoring
+	from crm_plus.services.scoring import pipeline
 
 	frappe.db.set_single_value("CRM Plus Settings", "scoring_workers", parts)
 	frappe.db.commit()
 	try:
-		scoring.enqueue_scoring()
+		pipeline.enqueue_scoring()
 		workers = [
 			subprocess.Popen(
 				[
@@ -104,13 +104,15 @@ def main():
 	args = parser.parse_args()
 
 	with site(args.site) as frappe:
-		from crm_plus.services import complaints, goals, important_dates, retention, scoring
+		from crm_plus.services import goals, important_dates, retention
+		from crm_plus.services.complaints import sla_watch
+		from crm_plus.services.scoring import pipeline
 
 		table(["", ""], environment(frappe), "Environment")
 		rows = []
 		for parts in [int(p) for p in args.parts.split(",")]:
 			if parts == 1:
-				rows.append(measure(frappe, "scoring: full run, one worker", lambda: scoring.run(parts=1)))
+				rows.append(measure(frappe, "scoring: full run, one worker", lambda: pipeline.run(parts=1)))
 			else:
 				rows.append(
 					measure(
@@ -127,8 +129,8 @@ def main():
 					lambda parts=parts: run_on_workers(frappe, parts),
 				)
 			)
-		rows.append(measure(frappe, "scoring: 15-minute catch-up check", scoring.rescore_if_changed))
-		rows.append(measure(frappe, "complaints: SLA watch (15 minutes)", complaints.check_slas))
+		rows.append(measure(frappe, "scoring: 15-minute catch-up check", pipeline.rescore_if_changed))
+		rows.append(measure(frappe, "complaints: SLA watch (15 minutes)", sla_watch.check_slas))
 		rows.append(measure(frappe, "goals: measure all (daily)", goals.measure_all))
 		rows.append(measure(frappe, "important dates: reminders (daily)", important_dates.send_reminders))
 		if args.with_plans:

@@ -8,7 +8,7 @@ same data:
 - the floor: a flat scan of every Sales Invoice (`count`, `sum`, `max` through the primary key);
 - with --group-by-anchors, the per-customer GROUP BY as MariaDB plans it on ERPNext's own indexes and
   with the `customer` index ignored (slow on large sites; off by default);
-- `crm_plus.services.scoring.score_all` end to end, its statements and the time of each phase, and its
+- `crm_plus.services.scoring.pipeline.score_all` end to end, its statements and the time of each phase, and its
   ratio to the floor (goal: at most 1.5x, a fixed number of statements);
 - with --memory, the peak Python memory (tracemalloc) of the job for each chunk size.
 It asserts nothing.
@@ -57,10 +57,10 @@ def crm_plus_indexes(frappe) -> list[str]:
 	return sorted({row[2] for row in rows if row[2].startswith("crm_plus")})
 
 
-def phase_timer(scoring):
+def phase_timer(pipeline):
 	"""Wrap the job's phases to add up the seconds spent in each."""
 	spent = dict.fromkeys(PHASES, 0.0)
-	originals = {name: getattr(scoring, name) for name in PHASES}
+	originals = {name: getattr(pipeline, name) for name in PHASES}
 
 	def wrap(name):
 		def timed_phase(*args, **kwargs):
@@ -73,8 +73,8 @@ def phase_timer(scoring):
 		return timed_phase
 
 	for name in PHASES:
-		setattr(scoring, name, wrap(name))
-	return spent, lambda: [setattr(scoring, n, f) for n, f in originals.items()]
+		setattr(pipeline, name, wrap(name))
+	return spent, lambda: [setattr(pipeline, n, f) for n, f in originals.items()]
 
 
 def main():
@@ -86,7 +86,7 @@ def main():
 	args = parser.parse_args()
 
 	with site(args.site) as frappe:
-		from crm_plus.services import scoring
+		from crm_plus.services.scoring import pipeline
 
 		table(["", ""], environment(frappe) + data_sizes(frappe), "Environment and data")
 		indexes = crm_plus_indexes(frappe)
@@ -112,7 +112,7 @@ def main():
 				)
 				rows.append([label, seconds[0], seconds[0] / floor, 1])
 
-		spent, restore = phase_timer(scoring)
+		spent, restore = phase_timer(pipeline)
 		runs = []
 		try:
 			for _ in range(args.runs):
@@ -120,7 +120,7 @@ def main():
 					spent[name] = 0.0
 				with StatementCounter(frappe) as counter:
 					started = time.perf_counter()
-					result = scoring.score_all(publish=False)
+					result = pipeline.score_all(publish=False)
 					frappe.db.commit()
 					runs.append((time.perf_counter() - started, counter.count, dict(spent)))
 		finally:
@@ -148,7 +148,7 @@ def main():
 			for size in [int(s) for s in args.memory.split(",") if s.strip()]:
 				tracemalloc.start()
 				started = time.perf_counter()
-				scoring.score_all(publish=False, chunk_size=size)
+				pipeline.score_all(publish=False, chunk_size=size)
 				frappe.db.commit()
 				_current, peak = tracemalloc.get_traced_memory()
 				tracemalloc.stop()

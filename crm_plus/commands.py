@@ -12,7 +12,7 @@ def crm_plus_demo(context, seed: int, customers: int):
 	"""Fill the site with demo customers, two years of sales and billing, and their interactions."""
 	import frappe
 
-	from crm_plus.demo import make
+	from crm_plus.sample_data.demo import make
 
 	site = get_site(context)
 	frappe.init(site=site)
@@ -42,10 +42,10 @@ def crm_plus_demo(context, seed: int, customers: int):
 @click.option("--clear", is_flag=True, help="Remove the generated rows (names starting with GEN-) instead.")
 @pass_context
 def crm_plus_generate(context, clear: bool, **kwargs):
-	"""Fill the site with a large benchmark data set through set-based SQL (see crm_plus.benchmarks.generate)."""
+	"""Fill the site with a large benchmark data set through set-based SQL (see crm_plus.sample_data.generator)."""
 	import frappe
 
-	from crm_plus.benchmarks import generate
+	from crm_plus.sample_data import generator as generate
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

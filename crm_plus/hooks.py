@@ -25,9 +25,9 @@ add_to_apps_screen = [
 # Installation
 # ------------
 
-after_install = "crm_plus.services.setup.after_install"
-after_migrate = "crm_plus.services.setup.after_migrate"
-before_uninstall = "crm_plus.services.setup.before_uninstall"
+after_install = "crm_plus.install.setup.after_install"
+after_migrate = "crm_plus.install.setup.after_migrate"
+before_uninstall = "crm_plus.install.setup.before_uninstall"
 
 # Testing
 # -------
@@ -50,40 +50,32 @@ doctype_js = {
 # ---------------
 
 doc_events = {
-	"Communication": {"on_update": "crm_plus.services.interactions.capture_communication"},
-	"Call Log": {"on_update": "crm_plus.services.interactions.capture_call_log"},
-	"Event": {"on_update": "crm_plus.services.interactions.capture_event"},
-	"ToDo": {"on_update": "crm_plus.services.interactions.on_todo_update"},
-	"Lead": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
 	"Customer": {
-		"validate": [
-			"crm_plus.services.duplicates.warn_on_new_party",
-			"crm_plus.services.scoring.keep_scores",
-		],
-		"before_insert": "crm_plus.services.campaigns.carry_lead_campaign_to_customer",
+		"before_insert": "crm_plus.overrides.customer.before_insert",
+		"validate": "crm_plus.overrides.customer.validate",
 	},
-	"Campaign": {"validate": "crm_plus.services.campaigns.validate_campaign"},
-	"Quotation": {
-		"before_insert": [
-			"crm_plus.services.campaigns.carry_lead_campaign_to_quotation",
-			"crm_plus.services.campaigns.fill_active_campaign",
-		]
-	},
+	"Campaign": {"validate": "crm_plus.overrides.campaign.validate"},
+	"Lead": {"validate": "crm_plus.overrides.lead.validate"},
+	"Contact": {"validate": "crm_plus.overrides.contact.validate"},
+	"Quotation": {"before_insert": "crm_plus.overrides.quotation.before_insert"},
 	"Sales Order": {
-		"before_insert": "crm_plus.services.campaigns.fill_active_campaign",
-		"on_submit": "crm_plus.services.complaints.on_remedy_change",
-		"on_cancel": "crm_plus.services.complaints.on_remedy_change",
+		"before_insert": "crm_plus.overrides.sales_order.before_insert",
+		"on_submit": "crm_plus.overrides.sales_order.on_submit",
+		"on_cancel": "crm_plus.overrides.sales_order.on_cancel",
 	},
 	"Sales Invoice": {
-		"before_insert": "crm_plus.services.campaigns.fill_active_campaign",
-		"on_submit": "crm_plus.services.complaints.on_remedy_change",
-		"on_cancel": "crm_plus.services.complaints.on_remedy_change",
+		"before_insert": "crm_plus.overrides.sales_invoice.before_insert",
+		"on_submit": "crm_plus.overrides.sales_invoice.on_submit",
+		"on_cancel": "crm_plus.overrides.sales_invoice.on_cancel",
 	},
 	"Payment Entry": {
-		"on_submit": "crm_plus.services.complaints.on_remedy_change",
-		"on_cancel": "crm_plus.services.complaints.on_remedy_change",
+		"on_submit": "crm_plus.overrides.payment_entry.on_submit",
+		"on_cancel": "crm_plus.overrides.payment_entry.on_cancel",
 	},
-	"Contact": {"validate": "crm_plus.services.duplicates.warn_on_new_party"},
+	"Communication": {"on_update": "crm_plus.overrides.communication.on_update"},
+	"Call Log": {"on_update": "crm_plus.overrides.call_log.on_update"},
+	"Event": {"on_update": "crm_plus.overrides.event.on_update"},
+	"ToDo": {"on_update": "crm_plus.overrides.todo.on_update"},
 }
 
 # Permissions
@@ -114,8 +106,8 @@ standard_portal_menu_items = [
 scheduler_events = {
 	"cron": {
 		"*/15 * * * *": [
-			"crm_plus.services.complaints.check_slas",
-			"crm_plus.services.scoring.rescore_if_changed",
+			"crm_plus.services.complaints.sla_watch.check_slas",
+			"crm_plus.services.scoring.pipeline.rescore_if_changed",
 		],
 	},
 	"daily": [
@@ -123,7 +115,7 @@ scheduler_events = {
 		"crm_plus.services.goals.measure_all",
 	],
 	"daily_long": [
-		"crm_plus.services.scoring.enqueue_daily_scoring",
+		"crm_plus.services.scoring.pipeline.enqueue_daily_scoring",
 		"crm_plus.services.retention.update_plans",
 	],
 }

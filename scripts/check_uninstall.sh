@@ -12,7 +12,7 @@ cd "$bench_dir"
 
 bench new-site "$site" --force --db-root-username "$db_user" --db-root-password "$db_password" \
 	--admin-password admin --install-app erpnext --install-app crm_plus >/dev/null
-bench --site "$site" execute crm_plus.demo.ensure_company >/dev/null
+bench --site "$site" execute crm_plus.sample_data.demo.ensure_company >/dev/null
 bench --site "$site" migrate >/dev/null
 bench --site "$site" migrate >/dev/null
 bench --site "$site" uninstall-app crm_plus --yes --no-backup

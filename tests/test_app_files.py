@@ -114,7 +114,7 @@ def _link_targets():
 		for field in json.loads(path.read_text())["fields"]:
 			if field["fieldtype"] in ("Link", "Table", "Table MultiSelect"):
 				yield path.parent.name, field["fieldname"], field.get("options")
-	from crm_plus.constants import CUSTOM_FIELDS
+	from crm_plus.install.custom_fields import CUSTOM_FIELDS
 
 	for doctype, fields in CUSTOM_FIELDS.items():
 		assert doctype in UPSTREAM, f"custom fields on unknown doctype {doctype}"
@@ -192,7 +192,7 @@ def test_domain_never_imports_frappe():
 
 
 def test_custom_fields_are_prefixed_and_never_mandatory():
-	from crm_plus.constants import CUSTOM_FIELDS
+	from crm_plus.install.custom_fields import CUSTOM_FIELDS
 
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for field in fields:

@@ -5,7 +5,11 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 
 from crm_plus.api import require
-from crm_plus.services import complaints
+from crm_plus.constants import CUSTOMER_COMPLAINT
+from crm_plus.services.complaints import document as complaint_document
+from crm_plus.services.complaints import portal as complaint_portal
+from crm_plus.services.complaints import remedies
+from crm_plus.services.complaints import survey as complaint_survey
 
 
 @frappe.whitelist(methods=["POST"])
@@ -25,13 +29,9 @@ def file_complaint(
 ) -> dict:
 	"""File a complaint (back-office systems, integrations). `subject` and `customer` are required."""
 	values = {k: v for k, v in locals().items() if v is not None}
-	frappe.has_permission("Customer Complaint", "create", throw=True)
+	frappe.has_permission(CUSTOMER_COMPLAINT, "create", throw=True)
 	require(subject=subject, customer=customer)
-	frappe.has_permission("Customer", "read", throw=True)
-	if not frappe.db.exists("Customer", customer):
-		frappe.throw(_("Customer {0} does not exist").format(customer), frappe.DoesNotExistError)
-	frappe.has_permission("Customer", "read", customer, throw=True)
-	doc = frappe.get_doc({"doctype": "Customer Complaint", **values}).insert()
+	doc = complaint_document.file_complaint(values)
 	# ERPNext adds Response By only once a Service Level Agreement covers complaints
 	return {"name": doc.name, "status": doc.status, "response_by": doc.get("response_by")}
 
@@ -43,14 +43,14 @@ def make_credit_note(
 	"""A credit note against the complaint's invoice: `items` [{item_code, qty}] or a flat `amount`."""
 	require(complaint=complaint)
 	items = _items(items)
-	doc = complaints.make_credit_note(complaint, items=items or None, amount=amount)
+	doc = remedies.make_credit_note(complaint, items=items or None, amount=amount)
 	return {"name": doc.name, "docstatus": doc.docstatus, "grand_total": doc.grand_total}
 
 
 @frappe.whitelist(methods=["POST"])
 def make_refund(complaint: str | None = None, amount: float | None = None) -> dict:
 	require(complaint=complaint, amount=amount)
-	doc = complaints.make_refund(complaint, amount)
+	doc = remedies.make_refund(complaint, amount)
 	return {"name": doc.name, "docstatus": doc.docstatus, "paid_amount": doc.paid_amount}
 
 
@@ -60,7 +60,7 @@ def make_replacement(
 ) -> dict:
 	require(complaint=complaint)
 	items = _items(items)
-	doc = complaints.make_replacement(complaint, items=items or None, delivery_date=delivery_date)
+	doc = remedies.make_replacement(complaint, items=items or None, delivery_date=delivery_date)
 	return {"name": doc.name, "docstatus": doc.docstatus}
 
 
@@ -69,7 +69,7 @@ def file_from_portal(
 	subject: str | None = None, description: str | None = None, sales_invoice: str | None = None
 ) -> str:
 	"""Portal: a signed-in customer files a complaint for their own account."""
-	return complaints.file_from_portal(subject, description or "", sales_invoice or None)
+	return complaint_portal.file_from_portal(subject, description or "", sales_invoice or None)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -78,7 +78,7 @@ def rate_from_portal(
 ) -> dict:
 	"""Portal: rate your own resolved complaint 1-5."""
 	require(complaint=complaint, rating=rating)
-	complaints.rate_from_portal(complaint, rating, comment)
+	complaint_portal.rate_from_portal(complaint, rating, comment)
 	return {"ok": True}
 
 
@@ -93,8 +93,8 @@ def submit_feedback(
 ) -> dict:
 	"""The signed survey link's answer (no login: the HMAC signature and single-use nonce are the
 	credential; rate-limited per IP)."""
-	name = complaints.verify_survey(complaint, nonce, signature)
-	complaints.record_satisfaction(name, rating, comment)
+	name = complaint_survey.verify_survey(complaint, nonce, signature)
+	complaint_survey.record_satisfaction(name, rating, comment)
 	return {"ok": True}
 
 

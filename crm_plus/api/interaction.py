@@ -3,7 +3,7 @@
 import frappe
 
 from crm_plus.api import require
-from crm_plus.services import interaction_api
+from crm_plus.services.interactions import intake
 
 
 @frappe.whitelist(methods=["POST"])
@@ -35,14 +35,14 @@ def log_interaction(
 	with a clear validation error naming it rather than a bare TypeError.
 	"""
 	values = {k: v for k, v in locals().items() if k != "idempotency_key" and v is not None}
-	return interaction_api.log_interaction(values, idempotency_key)
+	return intake.log_interaction(values, idempotency_key)
 
 
 @frappe.whitelist(methods=["POST"])
 def complete_follow_up(name: str | None = None, outcome: str | None = None) -> dict:
 	"""Mark an interaction's follow-up done; its assignment closes."""
 	require(name=name)
-	from crm_plus.services.interactions import complete_follow_up as complete
+	from crm_plus.services.interactions.records import complete_follow_up as complete
 
 	doc = complete(name, outcome)
 	return {"name": doc.name, "follow_up_status": doc.follow_up_status}

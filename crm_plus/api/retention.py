@@ -2,12 +2,10 @@
 
 import frappe
 
-from crm_plus.services import scoring
+from crm_plus.services.scoring import pipeline
 
 
 @frappe.whitelist(methods=["POST"])
 def recompute_now() -> dict:
 	"""Managers: queue a full scoring run now (a second click while it is queued does nothing)."""
-	frappe.only_for(("System Manager", "CRM Manager", "Sales Manager"))
-	scoring.enqueue_scoring()
-	return {"queued": True, "job_id": scoring.JOB_ID}
+	return pipeline.recompute_now()

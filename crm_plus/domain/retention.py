@@ -256,16 +256,20 @@ def pareto_thresholds(
 	return ParetoThresholds(a_min, b_min, total)
 
 
+VALUE_CLASSES = ("A", "B", "C")
+CLASS_A, CLASS_B, CLASS_C = VALUE_CLASSES
+
+
 def pareto_class(revenue: Number, thresholds: ParetoThresholds) -> str:
 	"""Class "A", "B" or "C"; zero or negative revenue is always C."""
 	revenue = _dec(revenue)
 	if revenue <= 0 or thresholds.a_min is None:
-		return "C"
+		return CLASS_C
 	if revenue >= thresholds.a_min:
-		return "A"
+		return CLASS_A
 	if thresholds.b_min is not None and revenue >= thresholds.b_min:
-		return "B"
-	return "C"
+		return CLASS_B
+	return CLASS_C
 
 
 def pareto_curve(revenues: Iterable[Number], points: int = 20) -> list[tuple[Decimal, Decimal]]:
@@ -332,6 +336,15 @@ class RiskWeights:
 	def __post_init__(self):
 		if any(_dec(w) < 0 for w in vars(self).values()):
 			raise ValueError("risk weights must not be negative")
+
+
+# Churn risk bands as people read them, lowest first (stored on snapshots, customers and plans).
+BANDS = ("Low", "Medium", "High", "Critical")
+
+
+def band_label(band: str | None) -> str | None:
+	"""The stored label of a band that `RiskBands.band` names ("high" -> "High")."""
+	return next((b for b in BANDS if b.lower() == (band or "").lower()), None)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import NamedTuple
 
+from crm_plus.constants import CRM_MANAGER, CS_AGENT, CS_MANAGER
+
 ONE_DAY = timedelta(days=1)
 ONE_SECOND = timedelta(seconds=1)
 MIDNIGHT = time(0, 0)
@@ -234,8 +236,8 @@ class EscalationLevel:
 
 DEFAULT_ESCALATION_CHAIN: tuple[EscalationLevel, ...] = (
 	EscalationLevel(1, ASSIGNEE, Decimal("0.75")),
-	EscalationLevel(2, "Customer Service Manager", Decimal("1.00")),
-	EscalationLevel(3, "CRM Manager", Decimal("1.50")),
+	EscalationLevel(2, CS_MANAGER, Decimal("1.00")),
+	EscalationLevel(3, CRM_MANAGER, Decimal("1.50")),
 )
 
 
@@ -287,8 +289,8 @@ CLOSED_STATES = frozenset({RESOLVED, CLOSED})
 OPEN_STATES = frozenset(STATES) - CLOSED_STATES
 SLA_PAUSED_STATES = frozenset({AWAITING_CUSTOMER})
 
-AGENT = "Customer Service Agent"
-MANAGER = "Customer Service Manager"
+AGENT = CS_AGENT
+MANAGER = CS_MANAGER
 _BOTH = (AGENT, MANAGER)
 _MANAGER = (MANAGER,)
 

@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-ACTIVE, WON_BACK, LOST = "Active", "Won Back", "Lost"
-BANDS = ("Low", "Medium", "High", "Critical")
+from crm_plus.domain.retention import BANDS
+
+# A retention plan's states; a plan is open while Draft or Active. Control records are Open, then
+# Won Back or Lost like a plan.
+PLAN_STATES = ("Draft", "Active", "Won Back", "Lost", "Cancelled")
+DRAFT, ACTIVE, WON_BACK, LOST, CANCELLED = PLAN_STATES
+OPEN_PLAN_STATES = (DRAFT, ACTIVE)
+CLOSED_PLAN_STATES = (WON_BACK, LOST, CANCELLED)
+CONTROL_STATES = ("Open", WON_BACK, LOST)
 
 
 @dataclass(frozen=True)

@@ -29,3 +29,23 @@ def set_todo_status(name: str, status: str):
 	todo.status = status
 	todo.flags.crm_plus_sync = True
 	todo.save(ignore_permissions=True)
+
+
+def users_with_role(role: str) -> list[str]:
+	"""Enabled users holding a role (Administrator aside), by name."""
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	return (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(user.name)
+		.where(
+			(has_role.role == role)
+			& (has_role.parenttype == "User")
+			& (user.enabled == 1)
+			& (user.name != "Administrator")
+		)
+		.orderby(user.name)
+		.run(pluck=True)
+	)

@@ -180,7 +180,7 @@ def average_resolution_hours(company, start, end):
 
 
 def campaign_roi(company, start, end):
-	from crm_plus.services.campaigns import figures_of
+	from crm_plus.services.campaigns.figures import figures_of
 
 	names = frappe.get_all(
 		"Campaign",

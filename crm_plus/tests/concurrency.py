@@ -56,13 +56,13 @@ def write(seed: int, invoices: int = 6):
 def score_until_stopped(seconds: int = 120):
 	"""The scoring job, run again and again (as the background job runs it) until the test says stop.
 	Prints how many runs finished and any error."""
-	from crm_plus.services import scoring
+	from crm_plus.services.scoring import pipeline
 
 	frappe.set_user("Administrator")
 	runs, errors, started = 0, [], time.monotonic()
 	while time.monotonic() - started < seconds and not frappe.cache.get(frappe.cache.make_key(STOP_KEY)):
 		try:
-			result = scoring.run(parts=1)
+			result = pipeline.run(parts=1)
 			if "skipped" not in result:
 				runs += 1
 		except Exception as e:

@@ -14,7 +14,7 @@ from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import add_days, add_months, get_test_client, now_datetime, today
 
 from crm_plus.constants import ROLES as CRM_ROLES
-from crm_plus.services.setup import ensure_permissions
+from crm_plus.install.permissions import ensure_permissions
 from crm_plus.tests.utils import create_customer, create_item, create_user, get_company
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"

@@ -233,7 +233,7 @@ class TestFuzzAPI(SecurityAPITestCase):
 	# ------------------------------------------------------------ whitelisted methods
 
 	def test_whitelisted_methods(self):
-		with patch("crm_plus.services.scoring.enqueue_scoring"):  # no real scoring run queued
+		with patch("crm_plus.services.scoring.pipeline.enqueue_scoring"):  # no real scoring run queued
 			for row in security.read_matrix("methods"):
 				method = security.row_name(row)
 				with self.subTest(method=method):
@@ -285,7 +285,7 @@ class TestFuzzAPI(SecurityAPITestCase):
 		return "fuzzer"
 
 	def _feedback_payloads(self):
-		from crm_plus.services.complaints import survey_link
+		from crm_plus.services.complaints.survey import survey_link
 
 		query = parse_qs(urlparse(survey_link(security.complaint(self.f.main, "fuzzed survey"))).query)
 		link = {key: query[key][0] for key in ("complaint", "nonce", "signature")}

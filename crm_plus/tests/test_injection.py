@@ -3,7 +3,6 @@ users type (stored as Frappe stores it, rendered escaped by crm_plus's pages), t
 and the rate limits of everything a Guest can reach."""
 
 import ast
-import json
 import re
 from pathlib import Path
 from unittest.mock import patch
@@ -14,7 +13,7 @@ from bs4 import BeautifulSoup
 from frappe.utils import add_days, now_datetime
 
 from crm_plus.services import permissions
-from crm_plus.services.complaints import survey_link
+from crm_plus.services.complaints.survey import survey_link
 from crm_plus.tests import security
 from crm_plus.tests.security import PORTAL, PREFIX, SecurityAPITestCase, report_filters
 from crm_plus.tests.utils import create_customer

@@ -12,7 +12,7 @@ from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
 import frappe
-from frappe.utils import add_days, add_months, now_datetime, today
+from frappe.utils import add_days, now_datetime, today
 
 from crm_plus.tests import security
 from crm_plus.tests.security import PORTAL, PREFIX, ROLES, WRITES, SecurityAPITestCase, report_filters
@@ -261,7 +261,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 
 	def test_methods(self):
 		mismatches = []
-		with patch("crm_plus.services.scoring.enqueue_scoring") as enqueue:
+		with patch("crm_plus.services.scoring.pipeline.enqueue_scoring") as enqueue:
 			for row in security.read_matrix("methods"):
 				method = security.row_name(row)
 				for role in ROLES:
@@ -335,7 +335,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 		return name
 
 	def _survey(self) -> dict:
-		from crm_plus.services.complaints import survey_link
+		from crm_plus.services.complaints.survey import survey_link
 
 		query = parse_qs(urlparse(survey_link(security.complaint(self.f.main, "survey"))).query)
 		return {key: query[key][0] for key in ("complaint", "nonce", "signature")}

@@ -18,14 +18,20 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 from frappe.utils.background_jobs import get_job, get_queue
 
-from crm_plus.constants import INDEXES
-from crm_plus.services import scoring
+from crm_plus.constants import HEALTH_SNAPSHOT
+from crm_plus.install.indexes import INDEXES
+from crm_plus.services import sql
+from crm_plus.services.scoring import aggregate as scoring_aggregate
+from crm_plus.services.scoring import chunks as scoring_chunks
+from crm_plus.services.scoring import customers as scoring_customers
+from crm_plus.services.scoring import pipeline
+from crm_plus.services.settings import get_settings
 from crm_plus.tests import concurrency
 from crm_plus.tests.utils import create_company, create_customer, create_sales_invoice, pay_invoice
 
 test_ignore = ["Company"]
 FIGURES = (  # every stored figure of a snapshot row: its facts, ranks and scores
-	*(column for column in scoring.FACT_COLUMNS if column != "name"),
+	*(column for column in scoring_chunks.FACT_COLUMNS if column != "name"),
 	"is_main_company",
 	"profit_rank",
 	"usual_gap_days",
@@ -37,7 +43,7 @@ FIGURES = (  # every stored figure of a snapshot row: its facts, ranks and score
 	"risk_band",
 	"reasons",
 )
-CUSTOMER_FIGURES = tuple(field for field, _column in scoring.COPIED)
+CUSTOMER_FIGURES = tuple(field for field, _column in scoring_customers.COPIED)
 
 
 def start(*args, site: bool = True) -> subprocess.Popen:
@@ -107,7 +113,7 @@ def last_json(output: str) -> dict:
 def stored_figures(company: str) -> tuple[list, list]:
 	period = getdate(today()).strftime("%Y-%m")
 	snapshot = frappe.get_all(
-		scoring.SNAPSHOT,
+		HEALTH_SNAPSHOT,
 		filters={"company": company, "period": period},
 		fields=list(FIGURES),
 		order_by="customer",
@@ -166,7 +172,7 @@ class ScaleTestCase(FrappeTestCase):
 
 	def tearDown(self):
 		frappe.db.rollback()
-		frappe.cache.delete(frappe.cache.make_key(scoring.RUN_LOCK))
+		frappe.cache.delete(frappe.cache.make_key(pipeline.RUN_LOCK))
 		frappe.cache.delete(frappe.cache.make_key(concurrency.STOP_KEY))
 
 
@@ -186,7 +192,7 @@ class TestScoringPlanAndLocks(ScaleTestCase):
 
 		frappe.db.sql = recording
 		try:
-			scoring.aggregate(getdate(today()), getdate(today()).strftime("%Y-%m"), scoring.get_settings())
+			scoring_aggregate.aggregate(getdate(today()), getdate(today()).strftime("%Y-%m"), get_settings())
 		finally:
 			frappe.db.sql = original
 		inserts = [(q, v) for q, v in sent if "from `tabSales Invoice` si" in q and "insert into" in q]
@@ -235,8 +241,8 @@ class TestScoringPlanAndLocks(ScaleTestCase):
 				)
 				other.rollback()
 
-		with scoring.read_committed():
-			scoring.aggregate(as_of, period, scoring.get_settings())
+		with sql.read_committed():
+			scoring_aggregate.aggregate(as_of, period, get_settings())
 			other_user_writes()  # must not wait for the open transaction
 			frappe.db.rollback()
 
@@ -244,7 +250,7 @@ class TestScoringPlanAndLocks(ScaleTestCase):
 		# reads, and the same user would wait for the job's transaction.
 		frappe.db.commit()  # nosemgrep: a fresh REPEATABLE READ transaction
 		self.assertEqual(frappe.db.sql("select @@tx_isolation")[0][0], "REPEATABLE-READ")
-		scoring.aggregate(as_of, period, scoring.get_settings())
+		scoring_aggregate.aggregate(as_of, period, get_settings())
 		with self.assertRaises(pymysql.err.OperationalError) as waited:
 			other_user_writes()
 		self.assertEqual(waited.exception.args[0], 1205)  # Lock wait timeout exceeded
@@ -268,19 +274,19 @@ class TestScoringPlanAndLocks(ScaleTestCase):
 	def test_rescore_if_changed_queues_a_run_only_after_changes(self):
 		frappe.db.set_single_value("CRM Plus Settings", "last_scoring_started", frappe.utils.now_datetime())
 		queue = get_queue("long")
-		queue.remove(f"{frappe.local.site}::{scoring.JOB_ID}")
-		self.assertFalse(scoring.rescore_if_changed())
+		queue.remove(f"{frappe.local.site}::{pipeline.JOB_ID}")
+		self.assertFalse(pipeline.rescore_if_changed())
 		frappe.db.set_single_value("CRM Plus Settings", "last_scoring_started", add_days(today(), -1))
-		self.assertTrue(scoring.changed_since(add_days(today(), -1)))
-		self.assertTrue(scoring.rescore_if_changed())
-		job = get_job(scoring.JOB_ID)
+		self.assertTrue(pipeline.changed_since(add_days(today(), -1)))
+		self.assertTrue(pipeline.rescore_if_changed())
+		job = get_job(pipeline.JOB_ID)
 		self.assertIsNotNone(job)
 		job.delete()
 
 
 class TestScoringWithRealWorkers(ScaleTestCase):
 	def test_split_over_workers_gives_the_same_result_and_enqueuing_twice_runs_once(self):
-		scoring.run(parts=1)
+		pipeline.run(parts=1)
 		one = stored_figures(self.company)
 		self.assertEqual(len(one[0]), len(concurrency.CUSTOMERS))
 
@@ -305,8 +311,8 @@ class TestScoringWithRealWorkers(ScaleTestCase):
 					timeout=300,
 					message="two idle RQ workers",
 				)
-				scoring.enqueue_scoring()
-				scoring.enqueue_scoring()  # deduplicated: queued or started already
+				pipeline.enqueue_scoring()
+				pipeline.enqueue_scoring()  # deduplicated: queued or started already
 				wait_until(
 					lambda: int(frappe.cache.get(runs_key) or 0) > runs_before,
 					timeout=300,
@@ -327,7 +333,7 @@ class TestScoringWithRealWorkers(ScaleTestCase):
 			run_id = frappe.cache.get(frappe.cache.make_key("crm_plus:scoring:last_run")).decode()
 			parts = int(frappe.cache.get(frappe.cache.make_key(f"crm_plus:scoring:{run_id}:parts")))
 			self.assertGreaterEqual(parts, 2)
-			workers = {get_job(f"{scoring.JOB_ID}::{run_id}::{n}").worker_name for n in range(parts)}
+			workers = {get_job(f"{pipeline.JOB_ID}::{run_id}::{n}").worker_name for n in range(parts)}
 			self.assertGreaterEqual(len(workers), 2, f"the parts ran on {workers}\n" + "\n".join(outputs))
 		finally:
 			frappe.db.set_single_value(
@@ -336,8 +342,8 @@ class TestScoringWithRealWorkers(ScaleTestCase):
 			frappe.db.commit()  # nosemgrep
 
 	def test_a_second_run_while_parts_are_pending_does_nothing(self):
-		self.assertTrue(scoring._acquire_lock("another-run"))
-		self.assertIn("skipped", scoring.run(parts=1))
+		self.assertTrue(pipeline._acquire_lock("another-run"))
+		self.assertIn("skipped", pipeline.run(parts=1))
 
 
 class TestScoringWhileUsersWrite(ScaleTestCase):
@@ -369,11 +375,11 @@ class TestScoringWhileUsersWrite(ScaleTestCase):
 
 		# the 15-minute check sees what changed during the last run and queues one more
 		frappe.db.rollback()
-		if scoring.rescore_if_changed():
+		if pipeline.rescore_if_changed():
 			wait(start_workers(1), timeout=600)
 		frappe.db.rollback()
 		stored = stored_figures(self.company)
-		scoring.score_all(publish=False)  # the full recompute, in this transaction
+		pipeline.score_all(publish=False)  # the full recompute, in this transaction
 		self.assertEqual(stored, stored_figures(self.company))
 
 		# no lost update: each invoice's outstanding is its total less its payments and credit notes

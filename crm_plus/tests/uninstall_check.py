@@ -8,7 +8,8 @@ import frappe
 from frappe.utils import nowdate
 from frappe.utils.nestedset import get_root_of
 
-from crm_plus.constants import CUSTOM_FIELDS, INDEXES
+from crm_plus.install.custom_fields import CUSTOM_FIELDS
+from crm_plus.install.indexes import INDEXES
 
 
 def run():

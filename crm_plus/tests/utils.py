@@ -3,7 +3,8 @@
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from crm_plus.services.setup import ensure_custom_fields, ensure_roles
+from crm_plus.install.custom_fields import ensure_custom_fields
+from crm_plus.install.setup import ensure_roles
 
 TEST_COMPANY = "Wind Power LLC"  # the company ERPNext's own before_tests creates
 
@@ -124,7 +125,7 @@ def create_company(name: str, abbr: str, currency: str = "USD", country: str = "
 
 
 def ensure_fiscal_years(from_date, to_date):
-	from crm_plus.demo import ensure_fiscal_years as ensure
+	from crm_plus.sample_data.demo import ensure_fiscal_years as ensure
 
 	ensure(None, from_date, to_date)
 

@@ -1,8 +1,8 @@
 import frappe
 from frappe import _
 
-from crm_plus.services.complaints import verify_survey
-from crm_plus.services.permissions import limit_page_rate
+from crm_plus.services.complaints.survey import verify_survey
+from crm_plus.services.rate_limits import limit_page_rate
 
 no_cache = 1
 

@@ -2,8 +2,8 @@ import frappe
 from frappe import _
 from frappe.utils.html_utils import sanitize_html
 
-from crm_plus.services.complaints import portal_user_customers
-from crm_plus.services.permissions import limit_page_rate
+from crm_plus.services.complaints.portal import portal_user_customers
+from crm_plus.services.rate_limits import limit_page_rate
 
 no_cache = 1
 

@@ -5,14 +5,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_plus.services import campaigns
-from crm_plus.services.permissions import check_field_values
+from crm_plus.services.campaigns import members as campaign_members
+from crm_plus.services.field_values import check_field_values
 
 
 class CampaignMember(Document):
 	def autoname(self):
 		# the same key the set-based insert uses: a party is a member of a campaign once
-		self.name = campaigns.member_name(self.campaign, self.party_type, self.party)
+		self.name = campaign_members.member_name(self.campaign, self.party_type, self.party)
 
 	def validate(self):
 		check_field_values(self)
@@ -24,7 +24,7 @@ class CampaignMember(Document):
 				),
 				frappe.DuplicateEntryError,
 			)
-		campaigns.validate_member(self)
+		campaign_members.validate_member(self)
 
 
 def on_doctype_update():

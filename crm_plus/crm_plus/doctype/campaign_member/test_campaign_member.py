@@ -8,7 +8,10 @@ from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, getdate, today
 
-from crm_plus.services import campaigns
+from crm_plus.services.campaigns import figures as campaign_figures
+from crm_plus.services.campaigns import members as campaign_members
+from crm_plus.services.campaigns import offers
+from crm_plus.services.campaigns import segments as campaign_segments
 from crm_plus.tests.utils import create_customer, create_sales_invoice, create_user, get_company
 
 # The runner would make test records for every linked doctype; Customer's and Campaign's links reach
@@ -139,7 +142,7 @@ class TestCampaignROI(FrappeTestCase):
 
 	@change_settings("CRM Plus Settings", roi_basis="Margin", attribution_window_days=90)
 	def test_roi_on_margin_with_each_attribution_model(self):
-		figures = campaigns.get_figures(self.c, model="last_touch")
+		figures = campaign_figures.get_figures(self.c, model="last_touch")
 		self.assertEqual(
 			(figures["revenue"], figures["margin"], figures["cost"]),
 			(Decimal("1300.00"), Decimal("520.00"), Decimal("500")),
@@ -149,15 +152,15 @@ class TestCampaignROI(FrappeTestCase):
 			(Decimal("400.00"), Decimal("160.00")),
 		)
 		self.assertEqual(figures["roi"], Decimal("0.3600"))  # (520 + 160 - 500) / 500
-		first = campaigns.get_figures(self.c, model="first_touch")
+		first = campaign_figures.get_figures(self.c, model="first_touch")
 		self.assertEqual((first["attributed_revenue"], first["roi"]), (Decimal("0.00"), Decimal("0.0400")))
-		linear = campaigns.get_figures(self.c, model="linear")
+		linear = campaign_figures.get_figures(self.c, model="linear")
 		self.assertEqual((linear["attributed_margin"], linear["roi"]), (Decimal("80.00"), Decimal("0.2000")))
 
 	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=15)
 	def test_roi_on_revenue_and_the_window(self):
 		# with a 15-day window only C's touch (10 days before the invoice) counts, whatever the model
-		figures = campaigns.get_figures(self.c, model="first_touch")
+		figures = campaign_figures.get_figures(self.c, model="first_touch")
 		self.assertEqual(figures["attributed_revenue"], Decimal("400.00"))
 		self.assertEqual(figures["roi"], Decimal("2.4000"))  # (1300 + 400 - 500) / 500
 
@@ -177,16 +180,16 @@ class TestCampaignROI(FrappeTestCase):
 				"interaction_at": f"{add_days(DAY, 3)} 09:00:00",
 			}
 		).insert()
-		campaigns.update_responses(self.d)
-		member = frappe.get_doc("Campaign Member", campaigns.member_name(self.d, "Customer", self.a))
+		campaign_members.update_responses(self.d)
+		member = frappe.get_doc("Campaign Member", campaign_members.member_name(self.d, "Customer", self.a))
 		self.assertEqual((member.status, member.response_channel), ("Responded", "Email"))
 
 	def test_responses_and_funnel(self):
-		funnel = campaigns.update_responses(self.c)
+		funnel = campaign_members.update_responses(self.c)
 		self.assertEqual(
 			funnel, {"targeted": 2, "contacted": 2, "responded": 2, "converted": 2, "unsubscribed": 0}
 		)
-		member = frappe.get_doc("Campaign Member", campaigns.member_name(self.c, "Customer", self.a))
+		member = frappe.get_doc("Campaign Member", campaign_members.member_name(self.c, "Customer", self.a))
 		self.assertEqual((member.status, member.attributed_revenue), ("Converted", 800))
 
 
@@ -248,17 +251,19 @@ class TestCampaignSegments(FrappeTestCase):
 			crm_target_last_purchase_after=add_days(getdate(today()), -60),
 			crm_target_min_revenue=200,
 		)
-		preview = campaigns.preview_segment(campaign.name)
+		preview = campaign_segments.preview_segment(campaign.name)
 		# old: bought too long ago; overdue and unsubscribed: suppressed; outsider: other group
 		self.assertEqual(preview["count"], 1)
-		self.assertEqual(campaigns.add_segment_members(campaign.name), 1)
+		self.assertEqual(campaign_segments.add_segment_members(campaign.name), 1)
 		self.assertEqual(self.members(campaign.name), {self.recent})
-		self.assertEqual(campaigns.add_segment_members(campaign.name), 0)  # adding twice adds nobody twice
+		self.assertEqual(
+			campaign_segments.add_segment_members(campaign.name), 0
+		)  # adding twice adds nobody twice
 
 	@change_settings("CRM Plus Settings", suppress_overdue=0, suppress_open_complaints=0)
 	def test_without_overdue_suppression_and_by_item(self):
 		campaign = make_campaign("_Test Segment Campaign 2", crm_target_customer_group=self.group)
-		campaigns.add_segment_members(campaign.name)
+		campaign_segments.add_segment_members(campaign.name)
 		self.assertEqual(self.members(campaign.name), {self.recent, self.old, self.overdue})
 
 
@@ -341,7 +346,7 @@ class TestCampaignAccountingCost(FrappeTestCase):
 	def test_expenses_tagged_with_the_campaign_are_its_cost(self):
 		"""Campaign as an Accounting Dimension: a Journal Entry's expense tagged with the campaign
 		counts as cost. (Creating the dimension alters ERPNext's tables, so it stays on the site.)"""
-		campaigns.enable_campaign_dimension()
+		offers.enable_campaign_dimension()
 		self.assertTrue(frappe.db.has_column("GL Entry", "campaign"))
 		company = get_company()
 		campaign = make_campaign("_Test Booked Campaign")
@@ -366,9 +371,11 @@ class TestCampaignAccountingCost(FrappeTestCase):
 			}
 		).insert()
 		entry.submit()
-		cost = campaigns.booked_costs([campaign.name])[campaign.name]
+		cost = campaign_figures.booked_costs([campaign.name])[campaign.name]
 		self.assertEqual(
 			(cost["accounting"], cost["manual"], cost["total"]), (Decimal(750), Decimal(0), Decimal(750))
 		)
 		entry.cancel()
-		self.assertEqual(campaigns.booked_costs([campaign.name])[campaign.name]["accounting"], Decimal(0))
+		self.assertEqual(
+			campaign_figures.booked_costs([campaign.name])[campaign.name]["accounting"], Decimal(0)
+		)

@@ -5,7 +5,7 @@ import frappe
 from frappe.model.document import Document
 
 from crm_plus.services import goals
-from crm_plus.services.permissions import check_field_values
+from crm_plus.services.field_values import check_field_values
 
 
 class CRMGoal(Document):

@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from crm_plus.services.permissions import check_field_values
+from crm_plus.services.field_values import check_field_values
 
 
 class CRMPlusSettings(Document):

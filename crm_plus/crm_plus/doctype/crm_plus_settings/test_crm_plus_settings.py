@@ -4,8 +4,9 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from crm_plus.constants import CUSTOM_FIELDS, ROLES, SETTINGS
-from crm_plus.services import setup
+from crm_plus.constants import ROLES, SETTINGS
+from crm_plus.install import setup
+from crm_plus.install.custom_fields import CUSTOM_FIELDS
 
 
 class TestCRMPlusSettings(FrappeTestCase):

@@ -8,7 +8,8 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase, change_settings
 
-from crm_plus.services import complaints
+from crm_plus.services.complaints import remedies, sla_watch
+from crm_plus.services.complaints import survey as complaint_survey
 from crm_plus.tests.utils import create_customer, create_item, create_sales_invoice, create_user
 
 # The runner would make test records for every linked doctype; these links reach doctypes of apps this
@@ -153,9 +154,9 @@ class TestComplaintWorkflowAndSLA(FrappeTestCase):
 	def test_scheduled_warning_breach_and_escalation(self):
 		doc = make_complaint(self.customer, assigned_to=self.agent)
 		# response target: 4 working hours from Friday 15:00
-		complaints.check_slas(now=datetime.datetime(2030, 3, 1, 16, 0))  # 1 h: 25 %
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 1, 16, 0))  # 1 h: 25 %
 		self.assertEqual(frappe.db.get_value(COMPLAINT, doc.name, "escalation_level"), 0)
-		counts = complaints.check_slas(now=datetime.datetime(2030, 3, 5, 10, 0))  # 3 h: 75 %
+		counts = sla_watch.check_slas(now=datetime.datetime(2030, 3, 5, 10, 0))  # 3 h: 75 %
 		self.assertGreaterEqual(counts["warned"], 1)
 		level, warned, breach = frappe.db.get_value(
 			COMPLAINT, doc.name, ["escalation_level", "sla_warning_sent", "sla_breach"]
@@ -165,12 +166,12 @@ class TestComplaintWorkflowAndSLA(FrappeTestCase):
 		self.assertTrue(
 			frappe.db.exists("Notification Log", {"for_user": self.agent, "document_name": doc.name})
 		)
-		complaints.check_slas(now=datetime.datetime(2030, 3, 5, 10, 30))  # the same level is not sent twice
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 5, 10, 30))  # the same level is not sent twice
 		self.assertEqual(
 			frappe.db.count("Notification Log", {"for_user": self.agent, "document_name": doc.name}), 1
 		)
 
-		complaints.check_slas(now=datetime.datetime(2030, 3, 5, 11, 30))  # past 100 %: breached, manager
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 5, 11, 30))  # past 100 %: breached, manager
 		values = frappe.db.get_value(
 			COMPLAINT, doc.name, ["escalation_level", "sla_breach", "status"], as_dict=True
 		)
@@ -179,7 +180,7 @@ class TestComplaintWorkflowAndSLA(FrappeTestCase):
 		)
 		self.assertTrue(frappe.db.exists("ToDo", {"reference_name": doc.name, "allocated_to": self.manager}))
 
-		complaints.check_slas(now=datetime.datetime(2030, 3, 5, 13, 30))  # 6 h: 150 %, CRM Manager
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 5, 13, 30))  # 6 h: 150 %, CRM Manager
 		self.assertEqual(frappe.db.get_value(COMPLAINT, doc.name, "escalation_level"), 3)
 		self.assertTrue(
 			frappe.db.exists("Notification Log", {"for_user": self.crm_manager, "document_name": doc.name})
@@ -190,7 +191,7 @@ class TestComplaintWorkflowAndSLA(FrappeTestCase):
 		doc = apply_workflow(doc, "Acknowledge")
 		doc = apply_workflow(frappe.get_doc(COMPLAINT, doc.name), "Request Customer Info")
 		self.assertTrue(doc.on_hold_since)
-		complaints.check_slas(now=datetime.datetime(2030, 4, 30, 12, 0))  # weeks later
+		sla_watch.check_slas(now=datetime.datetime(2030, 4, 30, 12, 0))  # weeks later
 		self.assertEqual(
 			frappe.db.get_value(COMPLAINT, doc.name, ["sla_breach", "escalation_level"]), ("", 0)
 		)
@@ -219,7 +220,7 @@ class TestComplaintRemedies(FrappeTestCase):
 	@change_settings("CRM Plus Settings", submit_remedies=1)
 	def test_credit_note_for_chosen_items_links_both_ways(self):
 		doc = self.complaint()
-		credit = complaints.make_credit_note(doc.name, items=[{"item_code": self.item, "qty": 2}])
+		credit = remedies.make_credit_note(doc.name, items=[{"item_code": self.item, "qty": 2}])
 		self.assertEqual((credit.is_return, credit.return_against, credit.docstatus), (1, self.invoice, 1))
 		self.assertEqual(credit.grand_total, -200)
 		self.assertEqual(credit.crm_customer_complaint, doc.name)
@@ -236,20 +237,20 @@ class TestComplaintRemedies(FrappeTestCase):
 	@change_settings("CRM Plus Settings", submit_remedies=0)
 	def test_credit_note_for_an_amount_stays_draft(self):
 		doc = self.complaint()
-		credit = complaints.make_credit_note(doc.name, amount=150)
+		credit = remedies.make_credit_note(doc.name, amount=150)
 		self.assertEqual((credit.docstatus, credit.grand_total), (0, -150))
 		with self.assertRaises(frappe.ValidationError):
-			complaints.make_credit_note(doc.name, amount=10_000)
+			remedies.make_credit_note(doc.name, amount=10_000)
 
 	@change_settings("CRM Plus Settings", submit_remedies=1)
 	def test_refund_and_replacement(self):
 		doc = self.complaint()
-		refund = complaints.make_refund(doc.name, 75)
+		refund = remedies.make_refund(doc.name, 75)
 		self.assertEqual(
 			(refund.payment_type, refund.party, refund.paid_amount, refund.docstatus),
 			("Pay", self.customer, 75, 1),
 		)
-		order = complaints.make_replacement(doc.name)
+		order = remedies.make_replacement(doc.name)
 		self.assertEqual(
 			(order.customer, order.items[0].qty, order.grand_total, order.docstatus), (self.customer, 2, 0, 1)
 		)
@@ -258,7 +259,7 @@ class TestComplaintRemedies(FrappeTestCase):
 		self.assertEqual(doc.remedies[1].amount, 80)  # two units at a valuation of 40
 		self.assertEqual(doc.cost, 10 + 75 + 80)
 		with self.assertRaises(frappe.ValidationError):
-			complaints.make_refund(doc.name, 0)
+			remedies.make_refund(doc.name, 0)
 
 	def test_reference_must_belong_to_the_customer(self):
 		other = create_customer("_Test Complaint Other")
@@ -272,14 +273,14 @@ class TestSatisfactionLink(FrappeTestCase):
 	def test_valid_tampered_and_reused(self):
 		customer = create_customer("_Test Complaint Survey Customer")
 		doc = frappe.get_doc({"doctype": COMPLAINT, "subject": "Late", "customer": customer}).insert()
-		args = {k: v[0] for k, v in parse_qs(urlparse(complaints.survey_link(doc.name)).query).items()}
+		args = {k: v[0] for k, v in parse_qs(urlparse(complaint_survey.survey_link(doc.name)).query).items()}
 		with self.assertRaises(frappe.PermissionError):  # tampered signature
 			last = args["signature"][-1]
-			complaints.verify_survey(
+			complaint_survey.verify_survey(
 				doc.name, args["nonce"], args["signature"][:-1] + ("1" if last == "0" else "0")
 			)
 		with self.assertRaises(frappe.PermissionError):  # the signature of another complaint
-			complaints.verify_survey("CRM-CMP-OTHER", args["nonce"], args["signature"])
+			complaint_survey.verify_survey("CRM-CMP-OTHER", args["nonce"], args["signature"])
 		from crm_plus.api.complaint import submit_feedback
 
 		self.assertEqual(
@@ -292,7 +293,7 @@ class TestSatisfactionLink(FrappeTestCase):
 		with self.assertRaises(frappe.PermissionError):  # reused
 			submit_feedback(doc.name, args["nonce"], args["signature"], 1)
 		with self.assertRaises(frappe.ValidationError):
-			complaints.record_satisfaction(doc.name, 9)
+			complaint_survey.record_satisfaction(doc.name, 9)
 
 
 class TestComplaintByEmail(FrappeTestCase):

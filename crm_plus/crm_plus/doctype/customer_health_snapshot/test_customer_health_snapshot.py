@@ -5,7 +5,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
-from crm_plus.services import scoring
+from crm_plus.services.scoring import pipeline
 from crm_plus.tests.utils import (
 	create_company,
 	create_customer,
@@ -48,7 +48,7 @@ class TestScoring(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.company, cls.customers = build_population(cls)
-		cls.result = scoring.score_all(as_of=AS_OF, publish=False)
+		cls.result = pipeline.score_all(as_of=AS_OF, publish=False)
 
 	def snapshot(self, label):
 		return frappe.get_doc(
@@ -93,7 +93,7 @@ class TestScoring(FrappeTestCase):
 		before = frappe.get_all(
 			"Customer Health Snapshot", filters={"company": self.company}, fields=fields, order_by="customer"
 		)
-		scoring.score_all(as_of=AS_OF, chunk_size=2, publish=False)
+		pipeline.score_all(as_of=AS_OF, chunk_size=2, publish=False)
 		after = frappe.get_all(
 			"Customer Health Snapshot", filters={"company": self.company}, fields=fields, order_by="customer"
 		)
@@ -104,7 +104,7 @@ class TestScoring(FrappeTestCase):
 		"""A fixed number of statements: aggregate, statistics, one read and one write per chunk."""
 		rows = frappe.db.count("Customer Health Snapshot", {"period": "2031-06"})
 		with self.assertQueryCount(25):
-			scoring.score_all(as_of=AS_OF, chunk_size=rows + 1, publish=False)
+			pipeline.score_all(as_of=AS_OF, chunk_size=rows + 1, publish=False)
 
 	def test_credit_note_nets_monetary_and_counts_as_returns(self):
 		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
@@ -117,6 +117,6 @@ class TestScoring(FrappeTestCase):
 		credit.set_posting_time = 1
 		credit.insert()
 		credit.submit()
-		scoring.score_all(as_of=AS_OF, publish=False)
+		pipeline.score_all(as_of=AS_OF, publish=False)
 		s = self.snapshot("Newcomer")
 		self.assertEqual((s.monetary, s.returns_amount, s.frequency), (300, 300, 2))

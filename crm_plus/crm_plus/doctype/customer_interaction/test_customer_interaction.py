@@ -304,10 +304,10 @@ class TestCustomer360(FrappeTestCase):
 		self.assertIn("credit_note", kinds)
 
 	def test_value_and_risk_once_scored(self):
-		from crm_plus.services import scoring
+		from crm_plus.services.scoring import pipeline
 
 		self.assertIsNone(customer_360.get_360(self.customer)["value"])
-		scoring.score_all(publish=False)
+		pipeline.score_all(publish=False)
 		value = customer_360.get_360(self.customer)["value"]
 		self.assertIn(value["churn_risk_band"], ("Low", "Medium", "High", "Critical"))
 		self.assertTrue(value["segment"])

@@ -9,7 +9,8 @@ from crm_plus.crm_plus.doctype.customer_health_snapshot.test_customer_health_sna
 	AS_OF,
 	build_population,
 )
-from crm_plus.services import retention, scoring
+from crm_plus.services import retention
+from crm_plus.services.scoring import pipeline
 from crm_plus.tests.utils import create_sales_invoice, pay_invoice
 
 PLAN = "Retention Plan"
@@ -25,7 +26,7 @@ class TestRetentionPlan(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.company, cls.customers = build_population(cls)
-		scoring.score_all(as_of=AS_OF, publish=False)
+		pipeline.score_all(as_of=AS_OF, publish=False)
 
 	def setUp(self):
 		# each test starts with no plans or control records for this population

@@ -6,20 +6,18 @@ from frappe import _
 from frappe.query_builder.functions import Count, Sum
 from pypika.terms import Case
 
+from crm_plus.constants import CAMPAIGN_MEMBER
+from crm_plus.domain.campaigns import FUNNEL_STAGES, SUPPRESSED
+
 STAGES = ("targeted", "contacted", "responded", "converted")
 
 
 def execute(filters=None):
 	"""Targeted -> contacted -> responded -> converted, per campaign, from one GROUP BY."""
 	filters = frappe._dict(filters or {})
-	frappe.has_permission("Campaign Member", "read", throw=True)
-	member = frappe.qb.DocType("Campaign Member")
+	frappe.has_permission(CAMPAIGN_MEMBER, "read", throw=True)
+	member = frappe.qb.DocType(CAMPAIGN_MEMBER)
 	campaign = frappe.qb.DocType("Campaign")
-	reached = {
-		"contacted": ("Contacted", "Responded", "Converted"),
-		"responded": ("Responded", "Converted"),
-		"converted": ("Converted",),
-	}
 	query = (
 		frappe.qb.from_(member)
 		.join(campaign)
@@ -29,9 +27,9 @@ def execute(filters=None):
 			Count("*").as_("targeted"),
 			*[
 				Sum(Case().when(member.status.isin(states), 1).else_(0)).as_(stage)
-				for stage, states in reached.items()
+				for stage, states in FUNNEL_STAGES.items()
 			],
-			Sum(Case().when(member.status.isin(("Unsubscribed", "Bounced")), 1).else_(0)).as_("lost"),
+			Sum(Case().when(member.status.isin(SUPPRESSED), 1).else_(0)).as_("lost"),
 		)
 		.groupby(member.campaign)
 		.orderby(member.campaign)

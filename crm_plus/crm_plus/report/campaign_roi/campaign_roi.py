@@ -6,7 +6,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from crm_plus.domain.attribution import MODELS
-from crm_plus.services import campaigns
+from crm_plus.services.campaigns import figures as campaign_figures
 
 
 def execute(filters=None):
@@ -29,7 +29,7 @@ def execute(filters=None):
 		"Campaign", filters=conditions, pluck="name", order_by="crm_start_date desc, name"
 	)
 	rows = []
-	figures = campaigns.figures_of(names, model=filters.model)  # a fixed number of queries for all
+	figures = campaign_figures.figures_of(names, model=filters.model)  # a fixed number of queries for all
 	for name in names:
 		f = figures[name]
 		members = f["members"]

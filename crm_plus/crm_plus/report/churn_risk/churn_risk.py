@@ -5,8 +5,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from crm_plus.constants import HEALTH_SNAPSHOT
 from crm_plus.services.permissions import apply_customer_restrictions
-from crm_plus.services.reporting import SNAPSHOT, not_scored_message, scored_period
+from crm_plus.services.reporting import not_scored_message, scored_period
 
 BANDS = ("Low", "Medium", "High", "Critical")
 
@@ -21,7 +22,7 @@ def execute(filters=None):
 
 
 def get_data(filters, period):
-	s = frappe.qb.DocType(SNAPSHOT)
+	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	c = frappe.qb.DocType("Customer")
 	plan = frappe.qb.DocType("Retention Plan")
 	open_plan = (
@@ -64,7 +65,7 @@ def get_data(filters, period):
 	for field in ("customer_group", "territory"):
 		if filters.get(field):
 			query = query.where(c[field] == filters.get(field))
-	rows = apply_customer_restrictions(query, s.customer, SNAPSHOT).run(as_dict=True)
+	rows = apply_customer_restrictions(query, s.customer, HEALTH_SNAPSHOT).run(as_dict=True)
 	for row in rows:
 		row.reasons = (row.reasons or "").replace("\n", "; ")
 	return rows

@@ -6,7 +6,7 @@ from crm_plus.crm_plus.doctype.customer_health_snapshot.test_customer_health_sna
 	build_population,
 )
 from crm_plus.crm_plus.report.churn_risk.churn_risk import execute
-from crm_plus.services import scoring
+from crm_plus.services.scoring import pipeline
 from crm_plus.tests.utils import create_user
 
 
@@ -15,7 +15,7 @@ class TestChurnRisk(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.company, cls.customers = build_population(cls)
-		scoring.score_all(as_of=AS_OF, publish=False)
+		pipeline.score_all(as_of=AS_OF, publish=False)
 
 	def test_sorted_by_risk_with_reasons_and_chart(self):
 		_columns, rows, _m, chart, summary = execute({"company": self.company})

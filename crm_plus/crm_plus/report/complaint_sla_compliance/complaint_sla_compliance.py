@@ -6,7 +6,7 @@ from frappe import _
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from crm_plus.domain import sla
-from crm_plus.services.complaints import calendar_for
+from crm_plus.services.complaints.sla_watch import calendar_for
 from crm_plus.services.permissions import apply_customer_restrictions
 
 GROUPS = {"Priority": "priority", "Category": "category", "Assignee": "assigned_to", "Month": None}

@@ -4,8 +4,9 @@
 import frappe
 from frappe import _
 
+from crm_plus.constants import HEALTH_SNAPSHOT
 from crm_plus.services.permissions import apply_customer_restrictions
-from crm_plus.services.reporting import SNAPSHOT, not_scored_message, scored_period
+from crm_plus.services.reporting import not_scored_message, scored_period
 
 
 def execute(filters=None):
@@ -22,7 +23,7 @@ def execute(filters=None):
 
 
 def ranked(filters, period):
-	s = frappe.qb.DocType(SNAPSHOT)
+	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	c = frappe.qb.DocType("Customer")
 	query = (
 		frappe.qb.from_(s)
@@ -44,12 +45,12 @@ def ranked(filters, period):
 	)
 	if filters.customer_group:
 		query = query.where(c.customer_group == filters.customer_group)
-	return apply_customer_restrictions(query, s.customer, SNAPSHOT).run(as_dict=True)
+	return apply_customer_restrictions(query, s.customer, HEALTH_SNAPSHOT).run(as_dict=True)
 
 
 def unranked(filters, period):
 	"""Customers with no invoice yet, by manual priority (1 first; none set goes last)."""
-	s = frappe.qb.DocType(SNAPSHOT)
+	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	c = frappe.qb.DocType("Customer")
 	from pypika.terms import Case
 
@@ -71,7 +72,7 @@ def unranked(filters, period):
 	)
 	if filters.customer_group:
 		query = query.where(c.customer_group == filters.customer_group)
-	return apply_customer_restrictions(query, c.name, SNAPSHOT).run(as_dict=True)
+	return apply_customer_restrictions(query, c.name, HEALTH_SNAPSHOT).run(as_dict=True)
 
 
 def columns():

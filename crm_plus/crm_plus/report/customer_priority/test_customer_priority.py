@@ -5,7 +5,7 @@ from crm_plus.crm_plus.doctype.customer_health_snapshot.test_customer_health_sna
 	build_population,
 )
 from crm_plus.crm_plus.report.customer_priority.customer_priority import execute
-from crm_plus.services import scoring
+from crm_plus.services.scoring import pipeline
 from crm_plus.tests.utils import create_customer
 
 
@@ -15,7 +15,7 @@ class TestCustomerPriority(FrappeTestCase):
 		super().setUpClass()
 		cls.company, cls.customers = build_population(cls)
 		cls.prospect = create_customer("_Test Priority Prospect", crm_manual_priority=1)
-		scoring.score_all(as_of=AS_OF, publish=False)
+		pipeline.score_all(as_of=AS_OF, publish=False)
 
 	def test_profit_rank_then_manual_priority(self):
 		_c, rows, _m, chart, _s = execute({"company": self.company})

@@ -5,9 +5,10 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Avg, Count, Sum
 
+from crm_plus.constants import HEALTH_SNAPSHOT
 from crm_plus.domain.retention import SEGMENTS
 from crm_plus.services.permissions import apply_customer_restrictions
-from crm_plus.services.reporting import SNAPSHOT, not_scored_message, scored_period
+from crm_plus.services.reporting import not_scored_message, scored_period
 
 CURVE_POINTS = 20
 
@@ -34,9 +35,9 @@ def execute(filters=None):
 
 
 def _base(company, period):
-	s = frappe.qb.DocType(SNAPSHOT)
+	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	query = frappe.qb.from_(s).where((s.company == company) & (s.period == period) & (s.frequency > 0))
-	return s, apply_customer_restrictions(query, s.customer, SNAPSHOT)
+	return s, apply_customer_restrictions(query, s.customer, HEALTH_SNAPSHOT)
 
 
 def segments(company, period):
@@ -110,7 +111,7 @@ def grid_columns():
 
 def pareto_curve(company, period) -> list[tuple[float, float]]:
 	"""(customer share, revenue share) at every 5 % of customers: cumulative sums in one window query."""
-	n = frappe.db.count(SNAPSHOT, {"company": company, "period": period, "monetary": (">", 0)})
+	n = frappe.db.count(HEALTH_SNAPSHOT, {"company": company, "period": period, "monetary": (">", 0)})
 	if not n:
 		return []
 	positions = {k: -(-k * n // CURVE_POINTS) for k in range(1, CURVE_POINTS + 1)}

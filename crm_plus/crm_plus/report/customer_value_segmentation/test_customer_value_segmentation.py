@@ -5,7 +5,7 @@ from crm_plus.crm_plus.doctype.customer_health_snapshot.test_customer_health_sna
 	build_population,
 )
 from crm_plus.crm_plus.report.customer_value_segmentation.customer_value_segmentation import execute
-from crm_plus.services import scoring
+from crm_plus.services.scoring import pipeline
 
 
 class TestCustomerValueSegmentation(FrappeTestCase):
@@ -13,7 +13,7 @@ class TestCustomerValueSegmentation(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.company, cls.customers = build_population(cls)
-		scoring.score_all(as_of=AS_OF, publish=False)
+		pipeline.score_all(as_of=AS_OF, publish=False)
 
 	def test_segments_pareto_and_grid(self):
 		columns, rows, message, chart, summary = execute({"company": self.company, "period": "2031-06"})

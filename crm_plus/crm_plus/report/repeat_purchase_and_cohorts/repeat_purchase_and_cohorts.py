@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate
 
-from crm_plus.services.setup import index_hint
+from crm_plus.services.sql import index_hint
 
 MAX_MONTHS = 24
 

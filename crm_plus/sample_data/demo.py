@@ -9,7 +9,7 @@ already exist are left as they are.
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, today
@@ -114,9 +114,10 @@ def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
 
 def score_and_plan(as_of):
 	"""Score every customer and open the retention plans the scores call for, as the daily jobs do."""
-	from crm_plus.services import retention, scoring
+	from crm_plus.services import retention
+	from crm_plus.services.scoring import pipeline
 
-	result = scoring.score_all(as_of=as_of, publish=False)
+	result = pipeline.score_all(as_of=as_of, publish=False)
 	plans = retention.update_plans(as_of=as_of)
 	frappe.db.commit()  # nosemgrep
 	print(f"  scored {result['scored']} customers; retention plans: {plans}")
@@ -414,7 +415,9 @@ def make_campaigns(company: str, as_of, rng: random.Random) -> int:
 	orders and cost lines, so Campaign ROI and the funnel have something to show."""
 	from frappe.model.workflow import apply_workflow
 
-	from crm_plus.services import campaigns
+	from crm_plus.services.campaigns import members as campaign_members
+	from crm_plus.services.campaigns import offers
+	from crm_plus.services.campaigns import segments as campaign_segments
 
 	made = 0
 	for name, kind, status, budget, days_ago, length, criteria in CAMPAIGNS:
@@ -445,7 +448,7 @@ def make_campaigns(company: str, as_of, rng: random.Random) -> int:
 				**criteria,
 			}
 		).insert(ignore_permissions=True)
-		campaigns.add_segment_members(campaign.name)
+		campaign_segments.add_segment_members(campaign.name)
 		members = frappe.get_all(
 			"Campaign Member", filters={"campaign": campaign.name}, pluck="customer", order_by="customer"
 		)
@@ -463,7 +466,7 @@ def make_campaigns(company: str, as_of, rng: random.Random) -> int:
 					as_of,
 					rng,
 				)
-			campaigns.update_responses(campaign.name)
+			campaign_members.update_responses(campaign.name)
 		for action in {
 			"Completed": ("Start", "Complete"),
 			"Active": ("Submit for Approval", "Approve", "Start"),
@@ -471,7 +474,7 @@ def make_campaigns(company: str, as_of, rng: random.Random) -> int:
 		}[status]:
 			apply_workflow(frappe.get_doc("Campaign", campaign.name), action)
 		if status == "Active":
-			campaigns.create_offer(campaign.name, 10, coupon_code=f"WINBACK{as_of.year}")
+			offers.create_offer(campaign.name, 10, coupon_code=f"WINBACK{as_of.year}")
 		frappe.db.commit()  # nosemgrep
 		made += 1
 		print(f"  campaign {name}: {len(members)} members, {status}")
@@ -654,9 +657,9 @@ def make_complaints(company: str, as_of, rng: random.Random) -> int:
 		for action in actions:
 			apply_workflow(frappe.get_doc("Customer Complaint", doc.name), action)
 		if state == "Closed":
-			from crm_plus.services import complaints
+			from crm_plus.services.complaints import remedies
 
-			complaints.make_credit_note(doc.name, amount=50)
+			remedies.make_credit_note(doc.name, amount=50)
 			frappe.db.set_value(
 				"Customer Complaint", doc.name, {"satisfaction": 4, "satisfaction_on": now_datetime()}
 			)

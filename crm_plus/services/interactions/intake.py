@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_plus.services.interactions import INTERACTION
+from crm_plus.constants import CUSTOMER_INTERACTION
 
 MAX_KEY_LENGTH = 100
 
@@ -12,7 +12,7 @@ REQUIRED = ("party", "subject")
 
 
 def log_interaction(values: dict, idempotency_key: str | None = None) -> dict:
-	frappe.has_permission(INTERACTION, "create", throw=True)
+	frappe.has_permission(CUSTOMER_INTERACTION, "create", throw=True)
 	for field in REQUIRED:
 		if not (values.get(field) or "").strip():
 			frappe.throw(_("{0} is required").format(field), frappe.MandatoryError, title=_("Missing field"))
@@ -31,7 +31,7 @@ def log_interaction(values: dict, idempotency_key: str | None = None) -> dict:
 		existing = _existing(key)
 		if existing:
 			return existing
-	doc = frappe.get_doc({"doctype": INTERACTION, **values, "source": "API", "external_key": key})
+	doc = frappe.get_doc({"doctype": CUSTOMER_INTERACTION, **values, "source": "API", "external_key": key})
 	if "user" not in values:
 		doc.user = frappe.session.user
 	try:
@@ -46,10 +46,10 @@ def log_interaction(values: dict, idempotency_key: str | None = None) -> dict:
 
 
 def _existing(key: str) -> dict | None:
-	name = frappe.db.get_value(INTERACTION, {"external_key": key}, "name")
+	name = frappe.db.get_value(CUSTOMER_INTERACTION, {"external_key": key}, "name")
 	if not name:
 		return None
-	doc = frappe.get_doc(INTERACTION, name)
+	doc = frappe.get_doc(CUSTOMER_INTERACTION, name)
 	doc.check_permission("read")
 	return _response(doc, created=False)
 

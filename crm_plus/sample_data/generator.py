@@ -1,7 +1,7 @@
 """A large, realistic data set for benchmarks, made with set-based SQL.
 
     bench --site SITE crm-plus-generate [--customers 100000] [--invoices 1000000] [--seed 42]
-    bench --site SITE execute crm_plus.benchmarks.generate.make --kwargs "{'customers': 10000, ...}"
+    bench --site SITE execute crm_plus.sample_data.generator.make --kwargs "{'customers': 10000, ...}"
 
 It fills a site that has ERPNext and crm_plus (on a site without a company it first completes the
 setup wizard, as the demo does) with:
@@ -193,7 +193,12 @@ class Generator:
 	# ------------------------------------------------------------------ masters
 
 	def prepare_site(self):
-		from crm_plus.demo import ensure_company, ensure_complaint_sla, ensure_fiscal_years, ensure_masters
+		from crm_plus.sample_data.demo import (
+			ensure_company,
+			ensure_complaint_sla,
+			ensure_fiscal_years,
+			ensure_masters,
+		)
 
 		self.company = ensure_company()
 		ensure_fiscal_years(self.company, self.day0, self.as_of)

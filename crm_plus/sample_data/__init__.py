@@ -1,0 +1,1 @@
+"""Sample data: the demo (`bench crm-plus-demo`) and the benchmark generator (`bench crm-plus-generate`)."""

@@ -1,0 +1,117 @@
+"""The complaint itself: intake checks (customer, contact, documents), the timestamps its workflow sets,
+its cost, and the assignment that follows its assignee."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, getdate, now_datetime
+
+from crm_plus.constants import CUSTOMER_COMPLAINT
+from crm_plus.domain import sla
+from crm_plus.services.assignments import open_todo, set_todo_status
+from crm_plus.services.parties import customer_by_email, customer_of_contact
+from crm_plus.services.settings import get_settings
+
+MAX_AMOUNT = 10**12  # what a Currency column holds
+
+
+# The customer's answer to the survey: written only by survey_link and record_satisfaction (the
+# customer's link or portal), never by a save, so that nobody on the staff can rate for a customer.
+SURVEY_FIELDS = (
+	"satisfaction",
+	"satisfaction_comment",
+	"satisfaction_on",
+	"satisfaction_token",
+	"satisfaction_requested_on",
+)
+
+
+def file_complaint(values: dict):
+	"""A complaint filed by a back-office system or an integration, for a customer the user may read."""
+	frappe.has_permission(CUSTOMER_COMPLAINT, "create", throw=True)
+	frappe.has_permission("Customer", "read", throw=True)
+	if not frappe.db.exists("Customer", values["customer"]):
+		frappe.throw(_("Customer {0} does not exist").format(values["customer"]), frappe.DoesNotExistError)
+	frappe.has_permission("Customer", "read", values["customer"], throw=True)
+	return frappe.get_doc({"doctype": CUSTOMER_COMPLAINT, **values}).insert()
+
+
+def validate(doc):
+	before = doc.get_doc_before_save()
+	for field in SURVEY_FIELDS:
+		doc.set(field, before.get(field) if before else None)
+	if doc.is_new() and doc.email_account:
+		doc.channel = "Email"  # opened by an email to an Email Account that appends to complaints
+	if not doc.customer and doc.contact:
+		doc.customer = customer_of_contact(doc.contact)
+	if not doc.customer and doc.raised_by:
+		contact, doc.customer = customer_by_email(doc.raised_by)
+		doc.contact = doc.contact or contact
+	if not doc.customer and doc.channel != "Email":
+		frappe.throw(_("Customer is required"), frappe.MandatoryError)
+	if not doc.opened_on:  # the Customer 360 and the SLA reports date a complaint by it
+		doc.opened_on = doc.creation or now_datetime()
+	for fieldname, doctype in (
+		("sales_invoice", "Sales Invoice"),
+		("sales_order", "Sales Order"),
+		("delivery_note", "Delivery Note"),
+	):
+		reference = doc.get(fieldname)
+		if reference and doc.customer and frappe.db.get_value(doctype, reference, "customer") != doc.customer:
+			frappe.throw(
+				_("{0} {1} does not belong to customer {2}").format(
+					_(doctype), frappe.bold(reference), frappe.bold(doc.customer)
+				)
+			)
+	previous = before.status if before else None
+	if previous != doc.status:
+		now = now_datetime()
+		# the first response is an agent's move out of New; an escalation is not a response
+		responded = doc.status not in (sla.NEW, sla.ESCALATED)
+		if previous in (None, sla.NEW) and responded and not doc.get("first_responded_on"):
+			if doc.meta.has_field("first_responded_on"):
+				doc.first_responded_on = now  # acknowledging is the first response
+		if doc.status == sla.RESOLVED:
+			doc.resolved_on = now
+		if doc.status == sla.CLOSED:
+			doc.closed_on = now
+		if doc.status == sla.REOPENED:
+			doc.times_reopened = cint(doc.times_reopened) + 1
+			doc.resolved_on = doc.closed_on = None
+			doc.satisfaction_token = None
+	if doc.status in (sla.RESOLVED, sla.CLOSED) and not doc.resolution_type:
+		frappe.throw(_("Set the Resolution Type before resolving the complaint"), frappe.MandatoryError)
+	doc.cost = flt(doc.compensation) + sum(
+		flt(r.amount) for r in doc.remedies if r.document_status != "Cancelled"
+	)
+	if not abs(doc.cost) < MAX_AMOUNT:
+		frappe.throw(_("The cost of the complaint (compensation and remedies) is out of range"))
+
+
+def on_update(doc):
+	before = doc.get_doc_before_save()
+	if doc.assigned_to and (not before or before.assigned_to != doc.assigned_to):
+		_assign(doc, doc.assigned_to)
+	if doc.status == sla.RESOLVED and (not before or before.status != sla.RESOLVED):
+		if get_settings().satisfaction_survey and (doc.raised_by or doc.contact):
+			frappe.enqueue(
+				"crm_plus.services.complaints.survey.send_satisfaction_survey",
+				name=doc.name,
+				enqueue_after_commit=True,
+				now=frappe.flags.in_test,
+			)
+
+
+def _assign(doc, user):
+	for todo in frappe.get_all(
+		"ToDo",
+		filters={"reference_type": CUSTOMER_COMPLAINT, "reference_name": doc.name, "status": "Open"},
+		pluck="name",
+	):
+		set_todo_status(todo, "Cancelled")
+	open_todo(
+		CUSTOMER_COMPLAINT,
+		doc.name,
+		user,
+		getdate(doc.sla_resolution_by or doc.response_by or now_datetime()),
+		_("Complaint: {0}").format(doc.subject),
+	)

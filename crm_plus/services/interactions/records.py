@@ -1,0 +1,116 @@
+"""Customer Interactions: the party they belong to, and their follow-ups as assignments (ToDo) kept in
+step both ways."""
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, now_datetime
+
+from crm_plus.constants import CUSTOMER_INTERACTION
+from crm_plus.services.assignments import open_todo, set_todo_status
+from crm_plus.services.parties import contact_belongs_to, customer_of
+
+PARTY_NAME_FIELD = {"Customer": "customer_name", "Lead": "lead_name", "Prospect": "company_name"}
+
+
+def validate(doc):
+	"""Derive the customer and party name from the party; keep the follow-up fields consistent."""
+	if doc.party_type not in PARTY_NAME_FIELD:
+		frappe.throw(_("Party Type must be Customer, Lead or Prospect"), title=_("Invalid Party Type"))
+	if not doc.party:
+		frappe.throw(_("Party is required"), frappe.MandatoryError)
+	party_name = frappe.db.get_value(doc.party_type, doc.party, PARTY_NAME_FIELD[doc.party_type])
+	if party_name is None:
+		frappe.throw(
+			_("{0} {1} does not exist").format(_(doc.party_type), frappe.bold(doc.party)),
+			frappe.LinkValidationError,
+		)
+	doc.party_name = party_name or doc.party
+	doc.customer = customer_of(doc.party_type, doc.party)
+	if doc.contact and doc.party_type == "Customer" and not contact_belongs_to(doc.contact, doc.party):
+		frappe.throw(
+			_("Contact {0} is not linked to Customer {1}").format(
+				frappe.bold(doc.contact), frappe.bold(doc.party)
+			)
+		)
+	if doc.reference_doctype and not doc.reference_name:
+		frappe.throw(_("Reference is required when a Reference Type is set"), frappe.MandatoryError)
+	_validate_follow_up(doc)
+
+
+def _validate_follow_up(doc):
+	if doc.next_follow_up_on and not doc.follow_up_by:
+		doc.follow_up_by = doc.user or frappe.session.user
+	if doc.follow_up_by and not doc.next_follow_up_on:
+		frappe.throw(_("Set the Follow-up On date for the follow-up"), frappe.MandatoryError)
+	if doc.next_follow_up_on and doc.follow_up_status in (None, "", "Cancelled"):
+		doc.follow_up_status = "Open"
+	if not doc.next_follow_up_on and doc.follow_up_status == "Open":
+		doc.follow_up_status = "Cancelled"
+
+
+def sync_follow_up(doc):
+	"""Keep one open assignment (ToDo) for an open follow-up; close or cancel it with the follow-up."""
+	todo = doc.follow_up_todo and frappe.db.get_value(
+		"ToDo", doc.follow_up_todo, ["name", "allocated_to", "date", "status"], as_dict=True
+	)
+	if doc.follow_up_status == "Open":
+		if todo and todo.status == "Open":
+			if todo.allocated_to == doc.follow_up_by and getdate(todo.date) == getdate(doc.next_follow_up_on):
+				return
+			set_todo_status(todo.name, "Cancelled")
+		# set without db_set: it would reload "before save" and hide that the document is new from
+		# the on_update hooks that follow (energy points, notifications)
+		doc.follow_up_todo = _create_todo(doc)
+		frappe.db.set_value(
+			doc.doctype, doc.name, "follow_up_todo", doc.follow_up_todo, update_modified=False
+		)
+	elif todo and todo.status == "Open":
+		set_todo_status(todo.name, "Closed" if doc.follow_up_status == "Done" else "Cancelled")
+
+
+def _create_todo(doc) -> str:
+	return open_todo(
+		doc.doctype,
+		doc.name,
+		doc.follow_up_by,
+		doc.next_follow_up_on,
+		_("Follow up with {0}: {1}").format(doc.party_name, doc.subject),
+	)
+
+
+def cancel_follow_up(doc):
+	"""A deleted interaction takes its open assignment with it."""
+	if doc.follow_up_todo and frappe.db.get_value("ToDo", doc.follow_up_todo, "status") == "Open":
+		set_todo_status(doc.follow_up_todo, "Cancelled")
+
+
+def complete_follow_up(name: str, outcome: str | None = None):
+	"""Mark a follow-up done (closes its assignment)."""
+	doc = frappe.get_doc(CUSTOMER_INTERACTION, name)
+	doc.check_permission("write")
+	if doc.follow_up_status != "Open":
+		frappe.throw(_("Interaction {0} has no open follow-up").format(frappe.bold(name)))
+	doc.follow_up_status = "Done"
+	doc.follow_up_done_on = now_datetime()
+	doc.follow_up_on_time = int(getdate(doc.follow_up_done_on) <= getdate(doc.next_follow_up_on))
+	if outcome:
+		doc.outcome = "\n".join(filter(None, [doc.outcome, outcome]))
+	doc.save()
+	return doc
+
+
+def on_todo_update(todo, method=None):
+	"""An assignment closed or cancelled in the ToDo list closes the follow-up it stands for."""
+	if todo.flags.crm_plus_sync or todo.reference_type != CUSTOMER_INTERACTION or todo.status == "Open":
+		return
+	interaction = frappe.db.get_value(
+		CUSTOMER_INTERACTION, todo.reference_name, ["follow_up_todo", "follow_up_status"], as_dict=True
+	)
+	if not interaction or interaction.follow_up_todo != todo.name or interaction.follow_up_status != "Open":
+		return
+	values = {"follow_up_status": "Done" if todo.status == "Closed" else "Cancelled"}
+	if todo.status == "Closed":
+		values["follow_up_done_on"] = now_datetime()
+		next_on = frappe.db.get_value(CUSTOMER_INTERACTION, todo.reference_name, "next_follow_up_on")
+		values["follow_up_on_time"] = int(getdate(values["follow_up_done_on"]) <= getdate(next_on))
+	frappe.db.set_value(CUSTOMER_INTERACTION, todo.reference_name, values)

@@ -1,0 +1,41 @@
+"""Helpers shared by crm_plus's set-based SQL: index hints, the isolation level of long jobs, and
+decimals as the driver gives them."""
+
+import contextlib
+from decimal import Decimal
+
+import frappe
+
+
+def index_hint(doctype: str, index: str, fallback: str = "") -> str:
+	"""FORCE INDEX for a query that reads through one of crm_plus's indexes (`crm_plus.install.indexes`),
+	when it exists (a site mid-upgrade may not have it yet): MariaDB's estimates right after a bulk load
+	can pick a scan."""
+	return f"force index (`{index}`)" if frappe.db.has_index(f"tab{doctype}", index) else fallback
+
+
+@contextlib.contextmanager
+def read_committed():
+	"""Run the block in READ COMMITTED: INSERT ... SELECT and UPDATE ... JOIN read the invoices as a
+	consistent read instead of locking every row they scan (REPEATABLE READ would take shared
+	next-key locks and make users' submits wait). Commits what the block did."""
+	_set_isolation("read committed")
+	try:
+		yield
+		frappe.db.commit()  # nosemgrep
+	finally:
+		frappe.db.rollback()
+		_set_isolation("repeatable read")
+
+
+def _set_isolation(level: str):
+	"""A transaction takes the session's level when it starts, and Frappe starts the next one as it
+	commits: so commit, set the level, and commit the empty transaction to start one at that level."""
+	frappe.db.commit()  # nosemgrep
+	frappe.db.sql(f"set session transaction isolation level {level}")
+	frappe.db.commit()  # nosemgrep
+
+
+def to_decimal(value) -> Decimal:
+	"""A Decimal from what the driver gives (Decimal, float, int or None: 0)."""
+	return value if isinstance(value, Decimal) else Decimal(str(value or 0))
