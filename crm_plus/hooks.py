@@ -40,6 +40,8 @@ export_python_type_annotations = True
 # Desk
 # ----
 
+boot_session = "crm_plus.services.boot.boot_session"
+
 doctype_js = {
 	"Customer": "public/js/customer.js",
 	"Campaign": "public/js/campaign.js",

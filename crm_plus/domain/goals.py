@@ -28,10 +28,19 @@ ON_TRACK, AT_RISK, ACHIEVED, MISSED, NOT_MEASURED = (
 )
 
 
+# Whether a metric is better higher or lower, as CRM Goal stores it
+DIRECTIONS = ("Higher", "Lower")
+HIGHER, LOWER = DIRECTIONS
+
+
 @dataclass(frozen=True)
 class Progress:
 	percent: Decimal  # 0..100 of the way to the target
 	status: str
+
+
+def direction(metric: str) -> str:
+	return HIGHER if higher_is_better(metric) else LOWER
 
 
 def higher_is_better(metric: str) -> bool:

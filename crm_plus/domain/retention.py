@@ -340,6 +340,7 @@ class RiskWeights:
 
 # Churn risk bands as people read them, lowest first (stored on snapshots, customers and plans).
 BANDS = ("Low", "Medium", "High", "Critical")
+HIGH_BANDS = BANDS[2:]  # the customers to act on: alerts, plans opened automatically by default
 
 
 def band_label(band: str | None) -> str | None:

@@ -15,13 +15,24 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime, today
 from frappe.utils.nestedset import get_root_of
 
+from crm_plus.constants import (
+	ACCOUNTS_USER,
+	CRM_MANAGER,
+	CS_AGENT,
+	CS_MANAGER,
+	MARKETING_MANAGER,
+	SALES_MANAGER,
+	SALES_USER,
+)
+from crm_plus.domain import sla
+
 DEMO_COMPANY = "CRM Plus Demo"
 DEMO_PASSWORD = "crm-plus-demo"
 DEMO_USERS = {
-	"demo.sales@example.com": ("Sam", ["Sales User", "Sales Manager"]),
-	"demo.service@example.com": ("Sasha", ["Customer Service Agent"]),
-	"demo.manager@example.com": ("Maria", ["CRM Manager", "Customer Service Manager", "Marketing Manager"]),
-	"demo.billing@example.com": ("Bill", ["Accounts User"]),
+	"demo.sales@example.com": ("Sam", [SALES_USER, SALES_MANAGER]),
+	"demo.service@example.com": ("Sasha", [CS_AGENT]),
+	"demo.manager@example.com": ("Maria", [CRM_MANAGER, CS_MANAGER, MARKETING_MANAGER]),
+	"demo.billing@example.com": ("Bill", [ACCOUNTS_USER]),
 }
 TERRITORIES = ("North America", "Europe", "Asia Pacific")
 GROUPS = ("Commercial", "Government", "Non Profit", "Individual")
@@ -645,9 +656,9 @@ def make_complaints(company: str, as_of, rng: random.Random) -> int:
 				"assigned_to": "demo.service@example.com",
 				"description": f"{subject}. Demo complaint.",
 				"root_cause_category": cause
-				if state in ("Resolved", "Closed", "Reopened", "Investigating")
+				if state in (sla.RESOLVED, sla.CLOSED, sla.REOPENED, sla.INVESTIGATING)
 				else None,
-				"resolution_type": "Explanation" if state in ("Resolved", "Reopened") else "Credit Note",
+				"resolution_type": "Explanation" if state in (sla.RESOLVED, sla.REOPENED) else "Credit Note",
 			}
 		)
 		doc.service_level_agreement_creation = datetime.combine(

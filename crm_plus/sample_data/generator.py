@@ -32,6 +32,8 @@ from datetime import date, timedelta
 import frappe
 from frappe.utils import getdate, today
 
+from crm_plus.domain import campaigns as campaign_rules
+
 PREFIX = "GEN-"
 STAGING = (
 	"_crm_gen_customer",
@@ -57,6 +59,11 @@ KINDS = ("Inquiry", "Follow-up", "Care", "Complaint", "Objection", "Feedback", "
 CATEGORIES = ("Product", "Delivery", "Invoice", "Service", "Other")
 ROOT_CAUSES = ("Product Defect", "Shipping Damage", "Wrong Item", "Late Delivery", "Billing Error")
 PRIORITIES = ("Low", "Medium", "Medium", "High")
+
+
+def sql_list(values) -> str:
+	"""The domain's words as an SQL list (constants only, never user input)."""
+	return ", ".join(f"'{v}'" for v in values)
 
 
 def make(
@@ -533,7 +540,7 @@ class Generator:
 		name = f"concat('{PREFIX}Campaign ', lpad(seq, 2, '0'))"
 		start = f"floor((seq - 1) * {D} / {campaigns})"
 		end = f"least({start} + 60, {D} + 30)"
-		status = f"if({end} < {D}, 'Completed', if({start} <= {D}, 'Active', 'Approved'))"
+		status = f"if({end} < {D}, '{campaign_rules.COMPLETED}', if({start} <= {D}, '{campaign_rules.ACTIVE}', '{campaign_rules.APPROVED}'))"
 		frappe.db.sql(
 			f"""insert ignore into `tabCampaign` (name, campaign_name, description, crm_status,
 				crm_campaign_type, crm_objective, crm_owner, crm_company, crm_start_date, crm_end_date,
@@ -562,8 +569,9 @@ class Generator:
 		# members: 1,000 to 5,000 customers per campaign, spread over all customers with a prime stride
 		customers = frappe.db.sql("select count(*) from _crm_gen_customer")[0][0]
 		stride = next(p for p in (7919, 7907, 7901) if customers % p)
+		r = campaign_rules
 		statuses = (
-			("Targeted",) * 10 + ("Contacted",) * 5 + ("Responded",) * 3 + ("Converted", "Unsubscribed")
+			(r.TARGETED,) * 10 + (r.CONTACTED,) * 5 + (r.RESPONDED,) * 3 + (r.CONVERTED, r.UNSUBSCRIBED)
 		)
 		response_day = self._date(f"floor((t.campaign - 1) * {D} / {campaigns}) + 7")
 		frappe.db.sql(
@@ -572,8 +580,8 @@ class Generator:
 				creation, modified, owner, modified_by)
 			select md5(concat_ws('|', t.campaign_name, 'Customer', c.name)), t.campaign_name, 'Customer', c.name, c.customer_name,
 				c.name, t.status, 'Segment',
-				if(t.status in ('Responded', 'Converted'), {response_day}, null),
-				if(t.status in ('Responded', 'Converted'), 'Email', null), 0, 0, {self._common("now()")}
+				if(t.status in ({sql_list(campaign_rules.RESPONSE_STATUSES)}), {response_day}, null),
+				if(t.status in ({sql_list(campaign_rules.RESPONSE_STATUSES)}), 'Email', null), 0, 0, {self._common("now()")}
 			from (
 				select k.seq as campaign, concat('{PREFIX}Campaign ', lpad(k.seq, 2, '0')) as campaign_name, s.seq,
 					1 + mod(floor({u("offset", "k.seq")} * {customers}) + s.seq * {stride}, {customers}) as cid,
@@ -633,7 +641,8 @@ class Generator:
 				response_by, first_responded_on, sla_resolution_by, sla_resolution_date"""
 			sla_values = """, %(sla)s, t.priority, t.opened, t.opened + interval 8 hour,
 				t.opened + interval t.responded_hours hour, t.opened + interval 40 hour, t.resolved"""
-		open_states = ("New", "Acknowledged", "Investigating", "Awaiting Customer", "Escalated")
+		# every open state a complaint reaches on its way (a reopened one is opened again, not new)
+		open_states = tuple(s for s in sla.STATES if s in sla.OPEN_STATES and s != sla.REOPENED)
 		opened = (
 			f"timestamp({self._date('d.day')}, sec_to_time(28800 + floor({u('ctime', 'd.seq')} * 32400)))"
 		)
@@ -648,7 +657,7 @@ class Generator:
 				t.status, t.severity, t.channel, t.category, t.opened, 'Generated complaint',
 				if(t.resolved is null, null, t.cause), if(t.resolved is null, null, 'Explanation'),
 				if(t.resolved is null, null, 'Explained and settled'), t.resolved,
-				if(t.status = 'Closed', t.resolved + interval 2 day, null), t.compensation, t.compensation,
+				if(t.status = '{sla.CLOSED}', t.resolved + interval 2 day, null), t.compensation, t.compensation,
 				if(t.rated, t.rating, 0), if(t.rated, t.resolved + interval 1 day, null),
 				if(t.breached, 'Resolution', null), if(t.breached, t.opened + interval 40 hour, null),
 				0, 0, t.opened, coalesce(t.resolved, t.opened), 'Administrator', 'Administrator'
@@ -656,7 +665,7 @@ class Generator:
 			from (
 				select r.*,
 					if(r.resolved is null, {self.pick(open_states, "cstate", "r.seq")},
-						if({u("closed", "r.seq")} < 0.85, 'Closed', 'Resolved')) as status,
+						if({u("closed", "r.seq")} < 0.85, '{sla.CLOSED}', '{sla.RESOLVED}')) as status,
 					r.resolved is not null and {u("rated", "r.seq")} < 0.6 as rated,
 					r.resolved is not null and r.resolved > r.opened + interval 40 hour as breached
 				from (

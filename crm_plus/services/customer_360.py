@@ -14,8 +14,11 @@ from frappe.query_builder.functions import Count, Max, Min, Sum
 from frappe.utils import getdate, today
 from pypika.terms import Case
 
+from crm_plus.constants import RETENTION_PLAN
 from crm_plus.domain import timeline
 from crm_plus.domain.retention import usual_gap_from_span
+from crm_plus.domain.sla import CLOSED_STATES
+from crm_plus.domain.winback import OPEN_PLAN_STATES
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Source:
 	filters: tuple = ()
 
 
-# The registry: order is the tie-break between kinds at the same instant. Later capabilities append.
+# The registry: order is the tie-break between kinds at the same instant.
 SOURCES: list[Source] = [
 	Source(
 		"interaction",
@@ -136,13 +139,6 @@ SOURCES: list[Source] = [
 		None,
 	),
 ]
-
-
-def register_source(source: Source):
-	"""Add a kind of document to the timeline (complaints, campaign members, retention plans...)."""
-	if any(s.kind == source.kind for s in SOURCES):
-		return
-	SOURCES.append(source)
 
 
 def get_360(customer: str, kinds=None, before: str | None = None, limit: int | None = 50) -> dict:
@@ -338,9 +334,9 @@ def get_value_and_risk(customer: str) -> dict | None:
 	# the plan and the monthly trend only for those who may read plans and snapshots
 	open_plan = (
 		frappe.db.get_value(
-			"Retention Plan", {"customer": customer, "status": ("in", ("Draft", "Active"))}, "name"
+			RETENTION_PLAN, {"customer": customer, "status": ("in", OPEN_PLAN_STATES)}, "name"
 		)
-		if _can_read("Retention Plan")
+		if _can_read(RETENTION_PLAN)
 		else None
 	)
 	snapshot = frappe.qb.DocType("Customer Health Snapshot")
@@ -373,8 +369,6 @@ def get_service_figures(customer: str) -> dict | None:
 	"""Open complaints and the last satisfaction score (one query)."""
 	if not _can_read("Customer Complaint"):
 		return None
-	from crm_plus.domain.sla import CLOSED_STATES
-
 	complaint = frappe.qb.DocType("Customer Complaint")
 	rows = (
 		frappe.qb.from_(complaint)

@@ -17,7 +17,7 @@ def validate(doc):
 		frappe.throw(_("The period must end after it starts"))
 	if doc.metric not in goals.METRICS:
 		frappe.throw(_("Unknown metric {0}").format(doc.metric))
-	doc.direction = _("Higher") if goals.higher_is_better(doc.metric) else _("Lower")
+	doc.direction = goals.direction(doc.metric)  # a Select: shown translated, stored as the option
 
 
 def measure_all(as_of=None) -> int:

@@ -7,13 +7,16 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, getdate, today
 
+from crm_plus.constants import HEALTH_SNAPSHOT, RETENTION_CONTROL, RETENTION_PLAN
 from crm_plus.domain import winback
+from crm_plus.domain.retention import HIGH_BANDS
 from crm_plus.services.assignments import open_todo, set_todo_status
 from crm_plus.services.settings import get_settings
 
-PLAN = "Retention Plan"
-CONTROL = "Retention Control"
-OPEN_STATES = ("Draft", "Active")
+PLAN = RETENTION_PLAN
+CONTROL = RETENTION_CONTROL
+OPEN_STATES = winback.OPEN_PLAN_STATES
+CONTROL_OPEN = winback.CONTROL_STATES[0]
 
 
 # ---------------------------------------------------------------- the document
@@ -50,14 +53,14 @@ def validate(doc):
 	for action in doc.actions:
 		if action.status == "Done" and not action.outcome:
 			frappe.throw(_("Row {0}: describe the outcome of a done action").format(action.idx))
-	if doc.status in ("Won Back", "Lost", "Cancelled") and not doc.closed_on:
+	if doc.status in winback.CLOSED_PLAN_STATES and not doc.closed_on:
 		doc.closed_on = getdate(today())
 
 
 def sync_actions(doc):
 	"""Open actions of an active plan are assignments; done or cancelled ones close theirs."""
 	for action in doc.actions:
-		want_open = action.status == "Open" and doc.status == "Active"
+		want_open = action.status == "Open" and doc.status == winback.ACTIVE
 		todo_status = action.todo and frappe.db.get_value("ToDo", action.todo, "status")
 		if want_open and todo_status != "Open":
 			name = open_todo(
@@ -79,7 +82,7 @@ def latest_snapshot(customer: str, company: str | None = None):
 	if company:
 		filters["company"] = company
 	return frappe.db.get_value(
-		"Customer Health Snapshot",
+		HEALTH_SNAPSHOT,
 		filters,
 		["risk_score", "risk_band", "segment", "reasons", "company"],
 		as_dict=True,
@@ -102,12 +105,12 @@ def update_plans(as_of=None) -> dict:
 def decide_open_plans(as_of) -> dict:
 	plans = frappe.get_all(
 		PLAN,
-		filters={"status": "Active"},
+		filters={"status": winback.ACTIVE},
 		fields=["name", "customer", "company", "start_date", "end_date"],
 	)
 	controls = frappe.get_all(
 		CONTROL,
-		filters={"status": "Open"},
+		filters={"status": CONTROL_OPEN},
 		fields=["name", "customer", "company", "start_date", "end_date"],
 	)
 	records = [(PLAN, p) for p in plans] + [(CONTROL, c) for c in controls]
@@ -218,14 +221,30 @@ def open_automatic_plans(as_of) -> dict:
 	"""Open one plan per customer whose latest risk band reached the threshold and who has no open plan
 	or control record; a stable share (the control group) gets a control record instead."""
 	settings = get_settings()
-	threshold = settings.auto_open_band or "High"
-	bands = [b for b in winback.BANDS if winback.band_at_least(b, threshold)]
+	threshold = settings.auto_open_band or HIGH_BANDS[0]
 	period = as_of.strftime("%Y-%m")
-	snap = frappe.qb.DocType("Customer Health Snapshot")
+	window = cint(settings.plan_window_days) or 90
+	counts = {"plans": 0, "control": 0}
+	for row in plan_candidates(period, [b for b in winback.BANDS if winback.band_at_least(b, threshold)]):
+		if winback.in_control_group(row.customer, settings.control_group_percent or 0, salt=period):
+			open_control_record(row, as_of, window)
+			counts["control"] += 1
+		else:
+			open_plan(
+				row, as_of, window, row.account_manager or settings.default_plan_owner or "Administrator"
+			)
+			counts["plans"] += 1
+	return counts
+
+
+def plan_candidates(period: str, bands: list[str]) -> list:
+	"""The month's main-company snapshot rows in those bands, of enabled customers with no open plan and
+	no open control record, riskiest first: one query."""
+	snap = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	plan = frappe.qb.DocType(PLAN)
 	control = frappe.qb.DocType(CONTROL)
 	customer = frappe.qb.DocType("Customer")
-	candidates = (
+	return (
 		frappe.qb.from_(snap)
 		.join(customer)
 		.on(customer.name == snap.customer)
@@ -248,64 +267,63 @@ def open_automatic_plans(as_of) -> dict:
 				frappe.qb.from_(plan).select(plan.customer).where(plan.status.isin(OPEN_STATES))
 			)
 			& snap.customer.notin(
-				frappe.qb.from_(control).select(control.customer).where(control.status == "Open")
+				frappe.qb.from_(control).select(control.customer).where(control.status == CONTROL_OPEN)
 			)
 		)
 		.orderby(snap.risk_score, order=frappe.qb.desc)
 		.run(as_dict=True)
 	)
-	window = cint(settings.plan_window_days) or 90
-	counts = {"plans": 0, "control": 0}
-	for row in candidates:
-		if winback.in_control_group(row.customer, settings.control_group_percent or 0, salt=period):
-			frappe.get_doc(
+
+
+def open_control_record(row, as_of, window: int):
+	"""The customer is held out of the plans, to measure what the plans win back."""
+	frappe.get_doc(
+		{
+			"doctype": CONTROL,
+			"customer": row.customer,
+			"company": row.company,
+			"start_date": as_of,
+			"end_date": as_of + timedelta(days=window),
+			"risk_score": row.risk_score,
+		}
+	).insert(ignore_permissions=True)
+
+
+def open_plan(row, as_of, window: int, owner: str):
+	"""An automatic plan with its first two actions, activated."""
+	doc = frappe.get_doc(
+		{
+			"doctype": PLAN,
+			"customer": row.customer,
+			"company": row.company,
+			"plan_owner": owner,
+			"source": "Automatic",
+			"start_date": as_of,
+			"window_days": window,
+			"risk_score": row.risk_score,
+			"risk_band": row.risk_band,
+			"segment": row.segment,
+			"risk_reasons": row.reasons,
+			"goal": _("A paid order within {0} days").format(window),
+			"actions": [
 				{
-					"doctype": CONTROL,
-					"customer": row.customer,
-					"company": row.company,
-					"start_date": as_of,
-					"end_date": as_of + timedelta(days=window),
-					"risk_score": row.risk_score,
-				}
-			).insert(ignore_permissions=True)
-			counts["control"] += 1
-			continue
-		owner = row.account_manager or settings.default_plan_owner or "Administrator"
-		doc = frappe.get_doc(
-			{
-				"doctype": PLAN,
-				"customer": row.customer,
-				"company": row.company,
-				"plan_owner": owner,
-				"source": "Automatic",
-				"start_date": as_of,
-				"window_days": window,
-				"risk_score": row.risk_score,
-				"risk_band": row.risk_band,
-				"segment": row.segment,
-				"risk_reasons": row.reasons,
-				"goal": _("A paid order within {0} days").format(window),
-				"actions": [
-					{
-						"action_type": "Call",
-						"description": _("Call to understand why the customer stopped buying"),
-						"owner_user": owner,
-						"due_date": as_of + timedelta(days=3),
-					},
-					{
-						"action_type": "Account Review",
-						"description": _("Review open invoices, complaints and recent interactions"),
-						"owner_user": owner,
-						"due_date": as_of + timedelta(days=7),
-					},
-				],
-			}
-		)
-		doc.flags.ignore_permissions = True
-		doc.insert()
-		activate(doc)
-		counts["plans"] += 1
-	return counts
+					"action_type": "Call",
+					"description": _("Call to understand why the customer stopped buying"),
+					"owner_user": owner,
+					"due_date": as_of + timedelta(days=3),
+				},
+				{
+					"action_type": "Account Review",
+					"description": _("Review open invoices, complaints and recent interactions"),
+					"owner_user": owner,
+					"due_date": as_of + timedelta(days=7),
+				},
+			],
+		}
+	)
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	activate(doc)
 
 
 def activate(doc):
@@ -315,5 +333,5 @@ def activate(doc):
 	if get_workflow_name(PLAN):
 		apply_workflow(doc, "Activate")
 	else:
-		doc.status = "Active"
+		doc.status = winback.ACTIVE
 		doc.save(ignore_permissions=True)

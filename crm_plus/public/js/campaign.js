@@ -56,7 +56,7 @@ frappe.ui.form.on("Campaign", {
 				__("Call List")
 			);
 		}, group);
-		if (frappe.user.has_role(["System Manager", "Accounts Manager"])) {
+		if (frappe.boot.crm_plus && frappe.boot.crm_plus.may_track_costs) {
 			frm.add_custom_button(__("Track Costs in Accounting"), () =>
 				frappe.confirm(
 					__("Make Campaign an Accounting Dimension, so Purchase Invoices and Journal Entries can carry it?"),

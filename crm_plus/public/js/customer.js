@@ -37,7 +37,7 @@ frappe.ui.form.on("Customer", {
 				__("CRM")
 			);
 		}
-		if (frm.doc.crm_churn_risk_band && ["High", "Critical"].includes(frm.doc.crm_churn_risk_band)) {
+		if ((frappe.boot.crm_plus?.high_risk_bands || []).includes(frm.doc.crm_churn_risk_band)) {
 			frm.dashboard.set_headline_alert(
 				__("Churn risk {0} ({1}): {2}", [
 					frm.doc.crm_churn_risk,

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from crm_plus.constants import ACCOUNTS_MANAGER, SYSTEM_MANAGER
+from crm_plus.services.boot import COST_TRACKING_ROLES
 
 
 def create_offer(
@@ -81,7 +81,7 @@ def enable_campaign_dimension() -> str:
 	"""Make Campaign an ERPNext Accounting Dimension, so Purchase Invoices and Journal Entries can be
 	tagged with a campaign and roll into its cost. ERPNext adds the field to its accounting doctypes
 	(in a background job on a live site). System and Accounts Managers only."""
-	frappe.only_for((SYSTEM_MANAGER, ACCOUNTS_MANAGER))
+	frappe.only_for(COST_TRACKING_ROLES)
 	existing = frappe.db.get_value("Accounting Dimension", {"document_type": "Campaign"}, "name")
 	if existing:
 		return existing

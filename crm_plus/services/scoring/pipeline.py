@@ -31,14 +31,12 @@ from frappe import _
 from frappe.utils import cint, get_datetime, getdate, now_datetime, today
 
 from crm_plus.constants import (
-	CRM_MANAGER,
 	CUSTOMER_COMPLAINT,
 	CUSTOMER_INTERACTION,
 	HEALTH_SNAPSHOT,
-	SALES_MANAGER,
 	SETTINGS,
-	SYSTEM_MANAGER,
 )
+from crm_plus.services.boot import RECOMPUTE_ROLES
 from crm_plus.services.scoring.aggregate import aggregate
 from crm_plus.services.scoring.chunks import read_chunks, score_chunk
 from crm_plus.services.scoring.customers import copy_to_customers
@@ -86,7 +84,7 @@ def enqueue_scoring(as_of: str | None = None):
 
 def recompute_now() -> dict:
 	"""Managers: queue a full scoring run now (a second click while it is queued does nothing)."""
-	frappe.only_for((SYSTEM_MANAGER, CRM_MANAGER, SALES_MANAGER))
+	frappe.only_for(RECOMPUTE_ROLES)
 	enqueue_scoring()
 	return {"queued": True, "job_id": JOB_ID}
 

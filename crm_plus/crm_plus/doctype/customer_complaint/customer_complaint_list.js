@@ -1,7 +1,7 @@
 frappe.listview_settings["Customer Complaint"] = {
 	add_fields: ["status", "sla_breach"],
 	get_indicator(doc) {
-		if (doc.sla_breach && !["Resolved", "Closed"].includes(doc.status)) {
+		if (doc.sla_breach && !(frappe.boot.crm_plus?.closed_complaint_states || []).includes(doc.status)) {
 			return [__("SLA Breached"), "red", "sla_breach,is,set"];
 		}
 		const colors = {

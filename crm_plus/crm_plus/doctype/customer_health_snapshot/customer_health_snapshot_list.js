@@ -5,7 +5,7 @@ frappe.listview_settings["Customer Health Snapshot"] = {
 		return doc.risk_band ? [__(doc.risk_band), colors[doc.risk_band], "risk_band,=," + doc.risk_band] : null;
 	},
 	onload(listview) {
-		if (frappe.user.has_role(["System Manager", "CRM Manager", "Sales Manager"])) {
+		if (frappe.boot.crm_plus && frappe.boot.crm_plus.may_recompute) {
 			listview.page.add_inner_button(__("Recompute now"), () =>
 				frappe
 					.xcall("crm_plus.api.retention.recompute_now")

@@ -10,7 +10,7 @@ frappe.ui.form.on("Retention Plan", {
 			frm.dashboard.set_headline_alert(
 				`<b>${__("Churn risk {0} ({1})", [frm.doc.risk_score, __(frm.doc.risk_band || "")])}</b>: ` +
 					frappe.utils.escape_html(frm.doc.risk_reasons).replace(/\n/g, "; "),
-				frm.doc.risk_score >= 60 ? "red" : "orange"
+				frm.doc.risk_score >= (frappe.boot.crm_plus?.band_scores.high ?? Infinity) ? "red" : "orange"
 			);
 		}
 		if (frm.doc.status === "Won Back") {

@@ -8,7 +8,7 @@ frappe.query_reports["Campaign Funnel"] = {
 			fieldname: "status",
 			label: __("Campaign Status"),
 			fieldtype: "Select",
-			options: ["", "Planned", "Pending Approval", "Approved", "Active", "Completed", "Cancelled"],
+			options: ["", ...(frappe.boot.crm_plus?.campaign_statuses || [])],
 		},
 	],
 };

@@ -8,7 +8,7 @@ frappe.query_reports["Campaign ROI"] = {
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: ["", "Planned", "Pending Approval", "Approved", "Active", "Completed", "Cancelled"],
+			options: ["", ...(frappe.boot.crm_plus?.campaign_statuses || [])],
 		},
 		{ fieldname: "from_date", label: __("Started From"), fieldtype: "Date" },
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date" },

@@ -5,11 +5,11 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from crm_plus.constants import HEALTH_SNAPSHOT
+from crm_plus.constants import HEALTH_SNAPSHOT, RETENTION_PLAN
+from crm_plus.domain.retention import BANDS, HIGH_BANDS
+from crm_plus.domain.winback import OPEN_PLAN_STATES
 from crm_plus.services.permissions import apply_customer_restrictions
 from crm_plus.services.reporting import not_scored_message, scored_period
-
-BANDS = ("Low", "Medium", "High", "Critical")
 
 
 def execute(filters=None):
@@ -24,11 +24,11 @@ def execute(filters=None):
 def get_data(filters, period):
 	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	c = frappe.qb.DocType("Customer")
-	plan = frappe.qb.DocType("Retention Plan")
+	plan = frappe.qb.DocType(RETENTION_PLAN)
 	open_plan = (
 		frappe.qb.from_(plan)
 		.select(plan.name)
-		.where((plan.customer == s.customer) & plan.status.isin(("Draft", "Active")))
+		.where((plan.customer == s.customer) & plan.status.isin(OPEN_PLAN_STATES))
 		.limit(1)
 	)
 	query = (
@@ -122,7 +122,7 @@ def chart(rows):
 
 
 def summary(rows):
-	at_risk = [r for r in rows if r.risk_band in ("High", "Critical")]
+	at_risk = [r for r in rows if r.risk_band in HIGH_BANDS]
 	return [
 		{
 			"value": len(at_risk),
