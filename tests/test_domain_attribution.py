@@ -164,3 +164,20 @@ def test_campaign_figures():
 	assert figures.revenue == Decimal("1300.00")
 	assert figures.roi == Decimal("0.3000")
 	assert CampaignFigures("Free", Decimal("0")).roi is None
+
+
+def test_a_credit_note_counts_for_the_campaign_it_carries_else_the_one_of_the_invoice_it_returns():
+	from crm_plus.domain.attribution import counted_for, revenue_by_campaign
+
+	invoice = InvoiceRow("SINV-1", Decimal("1000"), False, None, 1, "Spring")
+	plain = InvoiceRow("SINV-2", Decimal("400"), False, None, 1, None)
+	untagged_return = InvoiceRow("SINV-3", Decimal("-200"), True, "SINV-1", 1, None)
+	tagged_return = InvoiceRow("SINV-4", Decimal("-50"), True, "SINV-1", 1, "Autumn")
+	return_of_plain = InvoiceRow("SINV-5", Decimal("-100"), True, "SINV-2", 1, None)
+	draft_return = InvoiceRow("SINV-6", Decimal("-300"), True, "SINV-1", 0, None)
+	assert counted_for(untagged_return, invoice) == "Spring"
+	assert counted_for(tagged_return, invoice) == "Autumn"  # never twice
+	assert counted_for(return_of_plain, plain) is None
+	assert counted_for(untagged_return, invoice._replace(docstatus=2)) is None
+	rows = [invoice, plain, untagged_return, tagged_return, return_of_plain, draft_return]
+	assert revenue_by_campaign(rows) == {"Spring": Decimal("800.00"), "Autumn": Decimal("-50.00")}

@@ -435,3 +435,11 @@ def test_score_in_range_and_band_consistent(f, bands):
 	assert risk.score == min(100, int(total.quantize(D(1), rounding="ROUND_HALF_UP")))
 	assert all(0 <= c.points for c in risk.components)
 	assert len(risk.reasons) == sum(1 for c in risk.components if c.points > 0)
+
+
+def test_main_company_is_where_the_customer_bought_most_ties_by_name():
+	assert retention.main_company({"B Co": Decimal(100), "A Co": Decimal(50)}) == "B Co"
+	assert retention.main_company({"B Co": Decimal(100), "A Co": Decimal(100)}) == "A Co"
+	assert retention.main_company({"B Co": Decimal(-5)}) == "B Co"
+	with pytest.raises(ValueError):
+		retention.main_company({})

@@ -92,18 +92,44 @@ class InvoiceRow(NamedTuple):
 	is_return: bool
 	return_against: str | None
 	docstatus: int
+	campaign: str | None = None
 
 
-def net_revenue(invoices: Iterable[tuple[str, Decimal, bool, str | None, int]]) -> Decimal:
+def net_revenue(invoices: Iterable[tuple]) -> Decimal:
 	"""Sum of submitted invoices, credit notes netting off; drafts and cancelled ones excluded.
 
-	A credit note counts negative even if its amount was given as a positive figure.
+	Rows are (name, amount, is_return, return_against, docstatus, ...) as `InvoiceRow`. A credit note
+	counts negative even if its amount was given as a positive figure.
 	"""
 	total = Decimal("0.00")
-	for _name, amount, is_return, _return_against, docstatus in invoices:
+	for row in invoices:
+		amount, is_return, docstatus = row[1], row[2], row[4]
 		if docstatus == 1:
 			total += -abs(amount) if is_return else amount
 	return total
+
+
+def counted_for(row: InvoiceRow, returned: InvoiceRow | None) -> str | None:
+	"""The campaign whose revenue an invoice counts in: the campaign it carries; a credit note that
+	carries none counts in the campaign of the submitted invoice it returns (`returned`)."""
+	if row.campaign:
+		return row.campaign
+	if row.is_return and returned is not None and returned.docstatus == 1:
+		return returned.campaign or None
+	return None
+
+
+def revenue_by_campaign(invoices: Iterable[InvoiceRow]) -> dict[str, Decimal]:
+	"""Each campaign's revenue net of its credit notes (see `counted_for`); campaigns with no counted
+	invoice are absent."""
+	rows = list(invoices)
+	by_name = {row.name: row for row in rows}
+	counted: dict[str, list[InvoiceRow]] = {}
+	for row in rows:
+		campaign = counted_for(row, by_name.get(row.return_against) if row.return_against else None)
+		if campaign:
+			counted.setdefault(campaign, []).append(row)
+	return {campaign: net_revenue(members) for campaign, members in counted.items()}
 
 
 @dataclass(frozen=True)

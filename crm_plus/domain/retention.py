@@ -319,6 +319,14 @@ def profit_ranks(
 	return ranks
 
 
+def main_company(monetary_by_company: Mapping[str, Number]) -> str:
+	"""The company a customer has bought most from (net revenue); a tie goes to the first by name. The
+	Customer shows that company's figures."""
+	if not monetary_by_company:
+		raise ValueError("a customer with no company has no main company")
+	return min(monetary_by_company, key=lambda company: (-_dec(monetary_by_company[company]), company))
+
+
 # --- Churn risk -----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import frappe
 from bs4 import BeautifulSoup
 from frappe.utils import add_days, now_datetime
 
-from crm_plus.services import permissions
+from crm_plus.services import rate_limits
 from crm_plus.services.complaints.survey import survey_link
 from crm_plus.tests import security
 from crm_plus.tests.security import PORTAL, PREFIX, SecurityAPITestCase, report_filters
@@ -341,7 +341,7 @@ class TestInjection(SecurityAPITestCase):
 			)
 			pages.add(f"GET /{page}")
 			self.assertIn(f'limit_page_rate("{page}")', path.read_text(), f"/{page} has no rate limit")
-			self.assertIn(page, permissions.PAGE_RATE_LIMITS)
+			self.assertIn(page, rate_limits.PAGE_RATE_LIMITS)
 		listed = {security.row_name(row) for row in security.read_matrix("guest endpoints")}
 		self.assertEqual(listed, methods | pages)
 
@@ -355,7 +355,7 @@ class TestInjection(SecurityAPITestCase):
 	def test_guest_pages_answer_429_past_their_limit(self):
 		security.clear_rate_limits()
 		limits = {"complaint-feedback": (3, 60), "complaints": (2, 60)}
-		with patch.dict(permissions.PAGE_RATE_LIMITS, limits):
+		with patch.dict(rate_limits.PAGE_RATE_LIMITS, limits):
 			survey = [
 				self.request("Guest", "get", "/complaint-feedback?complaint=x").status_code for _ in range(4)
 			]

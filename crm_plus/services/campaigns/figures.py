@@ -18,9 +18,9 @@ from crm_plus.services.sql import to_decimal as _dec
 COST_VOUCHERS = ("Purchase Invoice", "Journal Entry")
 
 
-# Invoices carrying one of the campaigns, and the credit notes against them (counted once, for the
-# campaign of the invoice they return, unless they carry that campaign themselves). A derived table
-# of (name, campaign, amounts) shared by the billing and margin queries.
+# Invoices carrying one of the campaigns, and the credit notes that carry none against them: each
+# counted once, for the campaign `attribution.counted_for` names (a differential test holds the two
+# together). A derived table of (name, campaign, amounts) shared by the billing and margin queries.
 BILLED_ROWS = """
 	select t.name, t.campaign, t.base_net_total as net, t.base_grand_total as billed,
 		t.outstanding_amount * ifnull(nullif(t.conversion_rate, 0), 1) as outstanding
@@ -32,7 +32,7 @@ BILLED_ROWS = """
 	from `tabSales Invoice` t {hint}
 	join `tabSales Invoice` r on r.return_against = t.name
 	where t.campaign in %(names)s and t.docstatus = 1 and r.docstatus = 1 and r.is_return = 1
-		and not (r.campaign <=> t.campaign)
+		and ifnull(r.campaign, '') = ''
 """
 
 

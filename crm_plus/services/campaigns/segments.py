@@ -147,7 +147,7 @@ def _open_complaint_exists(customer_table):
 		.select(complaint.name)
 		.where(
 			(complaint.customer == customer_table.name)
-			& complaint.status.notin(CLOSED_STATES)
+			& complaint.status.notin(tuple(CLOSED_STATES))
 			& (complaint.docstatus < 2)
 		)
 	)
