@@ -225,3 +225,23 @@ def test_install_records_keep_their_names():
 			field = name_fields.get(record["doctype"])
 			if field and "name" in record:
 				assert record["name"] == record[field], (path.name, record["name"])
+
+
+NO_VALUE = {"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Heading", "Fold"}
+
+
+@pytest.mark.parametrize("path", DOCTYPE_JSONS, ids=lambda p: p.parent.name)
+def test_controllers_carry_their_generated_types(path):
+	"""`export_python_type_annotations` is on: each controller holds the block Frappe generates from
+	its doctype, with one annotation per field (regenerated when the doctype is saved in Desk)."""
+	source = path.with_suffix(".py").read_text()
+	start, end = "# begin: auto-generated types", "# end: auto-generated types"
+	assert start in source and end in source, "no generated type block"
+	block = source[source.index(start) : source.index(end)]
+	annotated = set(re.findall(r"^\t\t(\w+): DF\.", block, flags=re.M))
+	fields = {
+		f["fieldname"] for f in json.loads(path.read_text())["fields"] if f["fieldtype"] not in NO_VALUE
+	}
+	assert (
+		fields <= annotated
+	), f"the block lacks {sorted(fields - annotated)}: save the doctype to regenerate it"

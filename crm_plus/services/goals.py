@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Avg, Date, UnixTimestamp
 from frappe.utils import getdate, now_datetime, today
 
+from crm_plus.constants import CRM_GOAL, CUSTOMER_COMPLAINT
 from crm_plus.domain import goals
 
-GOAL = "CRM Goal"
+GOAL = CRM_GOAL
 
 
 def validate(doc):
@@ -143,14 +145,14 @@ def top20_revenue_share(company, start, end):
 
 
 def average_satisfaction(company, start, end):
-	row = _one(
-		"""
-		select avg(c.satisfaction) as average from `tabCustomer Complaint` c
-		where c.satisfaction > 0 and date(c.satisfaction_on) between %(start)s and %(end)s
-		""",
-		{"start": start, "end": end},
+	c = frappe.qb.DocType(CUSTOMER_COMPLAINT)
+	average = (
+		frappe.qb.from_(c)
+		.select(Avg(c.satisfaction))
+		.where((c.satisfaction > 0) & (Date(c.satisfaction_on)[start:end]))
+		.run()[0][0]
 	)
-	return Decimal(str(row.average)).quantize(Decimal("0.01")) if row.average is not None else None
+	return Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None
 
 
 def sla_compliance(company, start, end):
@@ -169,14 +171,14 @@ def sla_compliance(company, start, end):
 
 
 def average_resolution_hours(company, start, end):
-	row = _one(
-		"""
-		select avg(timestampdiff(minute, opened_on, resolved_on)) / 60 as hours from `tabCustomer Complaint`
-		where resolved_on is not null and date(resolved_on) between %(start)s and %(end)s
-		""",
-		{"start": start, "end": end},
+	c = frappe.qb.DocType(CUSTOMER_COMPLAINT)
+	minutes = (
+		frappe.qb.from_(c)
+		.select(Avg(UnixTimestamp(c.resolved_on) - UnixTimestamp(c.opened_on)) / 60)
+		.where(c.resolved_on.isnotnull() & (Date(c.resolved_on)[start:end]))
+		.run()[0][0]
 	)
-	return Decimal(str(row.hours)).quantize(Decimal("0.1")) if row.hours is not None else None
+	return (Decimal(str(minutes)) / 60).quantize(Decimal("0.1")) if minutes is not None else None
 
 
 def campaign_roi(company, start, end):
