@@ -245,3 +245,16 @@ def test_controllers_carry_their_generated_types(path):
 	assert (
 		fields <= annotated
 	), f"the block lacks {sorted(fields - annotated)}: save the doctype to regenerate it"
+
+
+def test_paths_named_in_the_docs_exist():
+	"""README.md and docs/ name files and folders of this repository: they must be there."""
+	ignored = {line.strip() for line in (ROOT / ".gitignore").read_text().splitlines()}  # made by runs
+	missing = []
+	for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), APP / "workflows" / "README.md"]:
+		for path in re.findall(
+			r"`((?:crm_plus|docs|scripts|benchmarks|tests|e2e)/[\w./-]*)`", doc.read_text()
+		):
+			if path not in ignored and not (ROOT / path.rstrip("/")).exists():
+				missing.append(f"{doc.name}: {path}")
+	assert not missing, missing

@@ -18,79 +18,105 @@ from crm_plus.services.settings import get_settings
 OPEN_COMPLAINT_FILTER = {"With an open complaint": True, "Without an open complaint": False}
 
 
+SALES_TARGETS = (
+	"crm_target_last_purchase_after",
+	"crm_target_last_purchase_before",
+	"crm_target_min_revenue",
+	"crm_target_max_revenue",
+)
+
+
 def segment_query(campaign):
 	"""The customers matching the campaign's target segment, less suppressed ones and current members:
 	a frappe.qb query selecting (customer, customer_name, email_id)."""
 	c = frappe.qb.DocType("Customer")
-	si = frappe.qb.DocType("Sales Invoice")
-	member = frappe.qb.DocType(CAMPAIGN_MEMBER)
-	conditions = [c.disabled == 0]
+	query = frappe.qb.from_(c).select(c.name.as_("customer"), c.customer_name, c.email_id)
+	conditions = [c.disabled == 0, *_master_conditions(campaign, c)]
+	if any(campaign.get(f) for f in SALES_TARGETS):
+		sales = _sales_of_customers(campaign)
+		query = query.join(sales).on(sales.customer == c.name)
+		conditions += _sales_conditions(campaign, sales)
+	if campaign.crm_target_item or campaign.crm_target_item_group:
+		conditions.append(_bought(campaign, c))
+	conditions += _suppressed(campaign, c)
+	return query.where(Criterion.all(conditions))
+
+
+def _with_descendants(doctype: str, name: str) -> list[str]:
+	return [name, *get_descendants_of(doctype, name)]
+
+
+def _master_conditions(campaign, c) -> list:
+	"""Who the customer is: group and territory (with their descendants), value segment, risk band."""
+	conditions = []
 	if campaign.crm_target_customer_group:
-		groups = [
-			campaign.crm_target_customer_group,
-			*get_descendants_of("Customer Group", campaign.crm_target_customer_group),
-		]
-		conditions.append(c.customer_group.isin(groups))
+		conditions.append(
+			c.customer_group.isin(_with_descendants("Customer Group", campaign.crm_target_customer_group))
+		)
 	if campaign.crm_target_territory:
-		territories = [
-			campaign.crm_target_territory,
-			*get_descendants_of("Territory", campaign.crm_target_territory),
-		]
-		conditions.append(c.territory.isin(territories))
+		conditions.append(c.territory.isin(_with_descendants("Territory", campaign.crm_target_territory)))
 	if campaign.crm_target_value_segment:
 		conditions.append(c.crm_segment == campaign.crm_target_value_segment)
 	if campaign.crm_target_risk_band:
 		conditions.append(c.crm_churn_risk_band == campaign.crm_target_risk_band)
+	return conditions
 
-	query = frappe.qb.from_(c).select(c.name.as_("customer"), c.customer_name, c.email_id)
-	if any(
-		campaign.get(f)
-		for f in (
-			"crm_target_last_purchase_after",
-			"crm_target_last_purchase_before",
-			"crm_target_min_revenue",
-			"crm_target_max_revenue",
+
+def _sales_of_customers(campaign):
+	"""Each customer's last purchase and net revenue (in the campaign's company, when it has one)."""
+	si = frappe.qb.DocType("Sales Invoice")
+	sales = (
+		frappe.qb.from_(si)
+		.select(
+			si.customer,
+			Max(Case().when(si.is_return == 0, si.posting_date)).as_("last_purchase"),
+			Sum(si.base_net_total).as_("revenue"),
 		)
-	):
-		sales = (
-			frappe.qb.from_(si)
-			.select(
-				si.customer,
-				Max(Case().when(si.is_return == 0, si.posting_date)).as_("last_purchase"),
-				Sum(si.base_net_total).as_("revenue"),
-			)
-			.where(si.docstatus == 1)
+		.where(si.docstatus == 1)
+	)
+	if campaign.crm_company:
+		sales = sales.where(si.company == campaign.crm_company)
+	return sales.groupby(si.customer)
+
+
+def _sales_conditions(campaign, sales) -> list:
+	conditions = []
+	if campaign.crm_target_last_purchase_after:
+		conditions.append(sales.last_purchase >= getdate(campaign.crm_target_last_purchase_after))
+	if campaign.crm_target_last_purchase_before:
+		conditions.append(sales.last_purchase <= getdate(campaign.crm_target_last_purchase_before))
+	if campaign.crm_target_min_revenue:
+		conditions.append(sales.revenue >= flt(campaign.crm_target_min_revenue))
+	if campaign.crm_target_max_revenue:
+		conditions.append(sales.revenue <= flt(campaign.crm_target_max_revenue))
+	return conditions
+
+
+def _bought(campaign, c):
+	"""The customer bought the item, or an item of the group (or its descendants)."""
+	si = frappe.qb.DocType("Sales Invoice")
+	sii = frappe.qb.DocType("Sales Invoice Item")
+	bought = (
+		frappe.qb.from_(sii)
+		.join(si)
+		.on(si.name == sii.parent)
+		.select(si.name)
+		.where((si.customer == c.name) & (si.docstatus == 1) & (si.is_return == 0))
+	)
+	if campaign.crm_target_item:
+		bought = bought.where(sii.item_code == campaign.crm_target_item)
+	if campaign.crm_target_item_group:
+		bought = bought.where(
+			sii.item_group.isin(_with_descendants("Item Group", campaign.crm_target_item_group))
 		)
-		if campaign.crm_company:
-			sales = sales.where(si.company == campaign.crm_company)
-		sales = sales.groupby(si.customer)
-		query = query.join(sales).on(sales.customer == c.name)
-		if campaign.crm_target_last_purchase_after:
-			conditions.append(sales.last_purchase >= getdate(campaign.crm_target_last_purchase_after))
-		if campaign.crm_target_last_purchase_before:
-			conditions.append(sales.last_purchase <= getdate(campaign.crm_target_last_purchase_before))
-		if campaign.crm_target_min_revenue:
-			conditions.append(sales.revenue >= flt(campaign.crm_target_min_revenue))
-		if campaign.crm_target_max_revenue:
-			conditions.append(sales.revenue <= flt(campaign.crm_target_max_revenue))
-	if campaign.crm_target_item or campaign.crm_target_item_group:
-		sii = frappe.qb.DocType("Sales Invoice Item")
-		bought = (
-			frappe.qb.from_(sii)
-			.join(si)
-			.on(si.name == sii.parent)
-			.select(si.name)
-			.where((si.customer == c.name) & (si.docstatus == 1) & (si.is_return == 0))
-		)
-		if campaign.crm_target_item:
-			bought = bought.where(sii.item_code == campaign.crm_target_item)
-		if campaign.crm_target_item_group:
-			groups = [
-				campaign.crm_target_item_group,
-				*get_descendants_of("Item Group", campaign.crm_target_item_group),
-			]
-			bought = bought.where(sii.item_group.isin(groups))
-		conditions.append(ExistsCriterion(bought))
+	return ExistsCriterion(bought)
+
+
+def _suppressed(campaign, c) -> list:
+	"""Who is left out: by the open-complaint target and the settings' suppression of open complaints
+	and overdue invoices; members who unsubscribed or bounced anywhere, globally unsubscribed emails;
+	the campaign's current members."""
+	conditions = []
 	settings = get_settings()
 	wants_complaint = OPEN_COMPLAINT_FILTER.get(campaign.crm_target_open_complaint or "")
 	if wants_complaint is not None or settings.suppress_open_complaints:
@@ -100,6 +126,7 @@ def segment_query(campaign):
 				conditions.append(open_complaint)
 			elif wants_complaint is False or settings.suppress_open_complaints:
 				conditions.append(open_complaint.negate())
+	si = frappe.qb.DocType("Sales Invoice")
 	if settings.suppress_overdue:
 		overdue = (
 			frappe.qb.from_(si)
@@ -112,7 +139,7 @@ def segment_query(campaign):
 			)
 		)
 		conditions.append(ExistsCriterion(overdue).negate())
-	# suppression: unsubscribed anywhere, globally unsubscribed emails, and current members
+	member = frappe.qb.DocType(CAMPAIGN_MEMBER)
 	unsubscribed = (
 		frappe.qb.from_(member)
 		.select(member.name)
@@ -135,7 +162,7 @@ def segment_query(campaign):
 		)
 	)
 	conditions.append(ExistsCriterion(already).negate())
-	return query.where(Criterion.all(conditions))
+	return conditions
 
 
 def _open_complaint_exists(customer_table):
