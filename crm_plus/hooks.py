@@ -83,11 +83,23 @@ doc_events = {
 # Permissions
 # -----------
 
+# crm_plus's records that name a customer follow the user's restrictions on customers (User Permissions
+# on Customer, Territory, Customer Group, Company...), as ERPNext's own lists of customers do.
 permission_query_conditions = {
-	"Customer Complaint": "crm_plus.crm_plus.doctype.customer_complaint.customer_complaint.get_permission_query_conditions",
+	"Customer Complaint": "crm_plus.services.permissions.complaint_conditions",
+	"Customer Interaction": "crm_plus.services.permissions.interaction_conditions",
+	"Customer Health Snapshot": "crm_plus.services.permissions.snapshot_conditions",
+	"Campaign Member": "crm_plus.services.permissions.member_conditions",
+	"Retention Plan": "crm_plus.services.permissions.plan_conditions",
+	"Retention Control": "crm_plus.services.permissions.control_conditions",
 }
 has_permission = {
-	"Customer Complaint": "crm_plus.crm_plus.doctype.customer_complaint.customer_complaint.has_permission",
+	"Customer Complaint": "crm_plus.services.permissions.complaint_has_permission",
+	"Customer Interaction": "crm_plus.services.permissions.has_customer_permission",
+	"Customer Health Snapshot": "crm_plus.services.permissions.has_customer_permission",
+	"Campaign Member": "crm_plus.services.permissions.has_customer_permission",
+	"Retention Plan": "crm_plus.services.permissions.has_customer_permission",
+	"Retention Control": "crm_plus.services.permissions.has_customer_permission",
 }
 
 # Portal

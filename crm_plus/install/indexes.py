@@ -34,6 +34,21 @@ INDEXES = {
 	"Sales Invoice Item": {"crm_plus_profit": ["parent", "base_net_amount", "incoming_rate", "stock_qty"]},
 	HEALTH_SNAPSHOT: {"crm_plus_period": ["period", "company"]},
 	"Payment Entry": {"crm_plus_party": ["party_type", "party", "posting_date"]},
+	# receivables per customer and company in the company's currency (scoring, the Customer 360): each
+	# voucher's balance read from the index alone, in group order
+	"Payment Ledger Entry": {
+		"crm_plus_receivables": [
+			"party_type",
+			"party",
+			"company",
+			"against_voucher_type",
+			"against_voucher_no",
+			"delinked",
+			"posting_date",
+			"due_date",
+			"amount",
+		]
+	},
 }
 
 

@@ -19,6 +19,8 @@ from crm_plus.domain import timeline
 from crm_plus.domain.retention import usual_gap_from_span
 from crm_plus.domain.sla import CLOSED_STATES
 from crm_plus.domain.winback import OPEN_PLAN_STATES
+from crm_plus.services.permissions import apply_customer_restrictions
+from crm_plus.services.sql import index_hint
 
 
 @dataclass(frozen=True)
@@ -260,13 +262,15 @@ def _as_dict(entry: timeline.TimelineEntry) -> dict:
 
 
 def get_figures(customer: str) -> list[dict]:
-	"""Key figures per company, from one aggregate query over the customer's submitted invoices."""
+	"""Key figures per company in the company's currency: one aggregate query over the customer's
+	submitted invoices (their base amounts) and one over ERPNext's Payment Ledger for what is owed.
+	Only the companies and invoices the user may read, as the invoice list shows them."""
 	if not _can_read("Sales Invoice"):
 		return []
 	si = frappe.qb.DocType("Sales Invoice")
 	today_ = getdate(today())
 	purchase = Case().when(si.is_return == 0, 1)
-	rows = (
+	query = (
 		frappe.qb.from_(si)
 		.select(
 			si.company,
@@ -276,18 +280,13 @@ def get_figures(customer: str) -> list[dict]:
 			Min(Case().when(si.is_return == 0, si.posting_date)).as_("first_purchase"),
 			Count(Case().when(si.is_return == 0, si.posting_date)).distinct().as_("purchase_days"),
 			Count(purchase).as_("invoices"),
-			Sum(si.outstanding_amount).as_("outstanding"),
-			Sum(
-				Case()
-				.when((si.due_date < today_) & (si.outstanding_amount > 0), si.outstanding_amount)
-				.else_(0)
-			).as_("overdue"),
 		)
 		.where((si.customer == customer) & (si.docstatus == 1))
 		.groupby(si.company)
 		.orderby(si.company)
-		.run(as_dict=True)
 	)
+	rows = apply_customer_restrictions(query, si.customer, "Sales Invoice").run(as_dict=True)
+	owed = receivables(customer, [row.company for row in rows], today_)
 	figures = []
 	for row in rows:
 		gap = (
@@ -295,6 +294,7 @@ def get_figures(customer: str) -> list[dict]:
 			if row.first_purchase
 			else None
 		)
+		outstanding, overdue = owed.get(row.company, (0, 0))
 		figures.append(
 			{
 				"company": row.company,
@@ -306,11 +306,35 @@ def get_figures(customer: str) -> list[dict]:
 				"last_purchase": row.last_purchase,
 				"days_since_last_purchase": (today_ - row.last_purchase).days if row.last_purchase else None,
 				"usual_days_between_purchases": float(gap) if gap is not None else None,
-				"outstanding": row.outstanding or 0,
-				"overdue": row.overdue or 0,
+				"outstanding": outstanding,
+				"overdue": overdue,
 			}
 		)
 	return figures
+
+
+def receivables(customer: str, companies: list[str], as_of) -> dict[str, tuple]:
+	"""{company: (outstanding, overdue)} in each company's currency from ERPNext's Payment Ledger: each
+	voucher's balance; overdue the balances past their due date, never more than is owed in all (a
+	credit note or payment not yet allocated reduces it), as scoring computes them."""
+	if not companies:
+		return {}
+	rows = frappe.db.sql(
+		f"""
+		select company, sum(balance),
+			least(sum(if(due_date < %(as_of)s and balance > 0, balance, 0)), greatest(sum(balance), 0))
+		from (
+			select company, sum(amount) as balance, max(due_date) as due_date
+			from `tabPayment Ledger Entry` {index_hint("Payment Ledger Entry", "crm_plus_receivables")}
+			where party_type = 'Customer' and party = %(customer)s and company in %(companies)s
+				and delinked = 0
+			group by company, against_voucher_type, against_voucher_no
+		) v
+		group by company
+		""",
+		{"customer": customer, "companies": tuple(companies), "as_of": as_of},
+	)
+	return {company: (outstanding or 0, overdue or 0) for company, outstanding, overdue in rows}
 
 
 def get_value_and_risk(customer: str) -> dict | None:

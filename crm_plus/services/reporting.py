@@ -2,22 +2,23 @@
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Max
 
-SNAPSHOT = "Customer Health Snapshot"
+from crm_plus.constants import HEALTH_SNAPSHOT
+from crm_plus.services.permissions import check_company
 
 
 def scored_period(company: str, period: str | None = None) -> str | None:
 	"""The month asked for, or the latest month scored for the company; None when never scored."""
 	if not company:
 		frappe.throw(_("Company is required"), frappe.MandatoryError)
+	check_company(company)
 	if period:
 		period = period.strip()
 		if len(period) != 7 or period[4] != "-" or not (period[:4] + period[5:]).isdigit():
 			frappe.throw(_("Month must look like 2026-01"))
 		return period
-	snapshot = frappe.qb.DocType(SNAPSHOT)
-	from frappe.query_builder.functions import Max
-
+	snapshot = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	latest = frappe.qb.from_(snapshot).select(Max(snapshot.period)).where(snapshot.company == company).run()
 	return latest[0][0] if latest and latest[0][0] else None
 

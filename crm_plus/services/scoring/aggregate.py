@@ -33,6 +33,7 @@ def aggregate(as_of: date, period: str, settings) -> int:
 	rows = frappe.db.count(HEALTH_SNAPSHOT, {"period": period})
 	if not rows:
 		return 0
+	add_receivables(params)
 	add_gross_profit(params)
 	add_negative_interactions(params)
 	add_complaints(params)
@@ -63,8 +64,7 @@ def aggregate_invoices(params):
 			sum(if(si.posting_date > %(recent_from)s, si.base_net_total, 0)),
 			sum(if(si.posting_date > %(previous_from)s and si.posting_date <= %(recent_from)s,
 				si.base_net_total, 0)),
-			sum(si.outstanding_amount),
-			sum(if(si.due_date < %(as_of)s and si.outstanding_amount > 0, si.outstanding_amount, 0)),
+			0, 0,
 			0, 0, 0, 0, 0,
 			%(now)s, %(now)s, %(user)s, %(user)s, 0, 0
 		from `tabSales Invoice` si {index_hint("Sales Invoice", "crm_plus_scoring", fallback="ignore index (customer)")}
@@ -84,6 +84,33 @@ def aggregate_invoices(params):
 	# customers whose invoices were all cancelled since the last run of this month
 	frappe.db.sql(
 		"delete from `tabCustomer Health Snapshot` where period = %(period)s and modified < %(now)s", params
+	)
+
+
+def add_receivables(params):
+	"""What each customer owes each company, in the company's currency: ERPNext's Payment Ledger, each
+	voucher's balance (`amount` is in the company's currency whatever the invoice's or the receivable
+	account's currency), overdue where an invoice's due date has passed, never more than is owed in all
+	(a credit note or payment not yet allocated reduces it). Invoices' `outstanding_amount` is in the
+	receivable account's currency and cannot be added across customers."""
+	frappe.db.sql(
+		f"""
+		update (
+			select v.party, v.company, sum(v.balance) as outstanding,
+				least(sum(if(v.due_date < %(as_of)s and v.balance > 0, v.balance, 0)),
+					greatest(sum(v.balance), 0)) as overdue
+			from (
+				select party, company, sum(amount) as balance, max(due_date) as due_date
+				from `tabPayment Ledger Entry` {index_hint("Payment Ledger Entry", "crm_plus_receivables")}
+				where party_type = 'Customer' and delinked = 0 and posting_date <= %(as_of)s
+				group by party, company, against_voucher_type, against_voucher_no
+			) v
+			group by v.party, v.company
+		) r straight_join `tabCustomer Health Snapshot` s
+			on s.name = md5(concat_ws('|', r.party, r.company, %(period)s))
+		set s.outstanding = r.outstanding, s.overdue = r.overdue
+		""",
+		params,
 	)
 
 

@@ -59,12 +59,9 @@ def unranked(filters, period):
 		.select(c.name.as_("customer"), c.customer_name, c.crm_manual_priority.as_("manual_priority"))
 		.where(
 			(c.disabled == 0)
-			# the month's rows hold every customer with an invoice up to then (the period index)
-			& c.name.notin(
-				frappe.qb.from_(s)
-				.select(s.customer)
-				.where((s.period == period) & (s.company == filters.company))
-			)
+			# the month's rows hold every customer with an invoice up to then, in any company (the period
+			# index): a customer who buys from another company has purchases
+			& c.name.notin(frappe.qb.from_(s).select(s.customer).where(s.period == period))
 		)
 		.orderby(Case().when(c.crm_manual_priority > 0, 0).else_(1))
 		.orderby(c.crm_manual_priority)
@@ -72,7 +69,7 @@ def unranked(filters, period):
 	)
 	if filters.customer_group:
 		query = query.where(c.customer_group == filters.customer_group)
-	return apply_customer_restrictions(query, c.name, HEALTH_SNAPSHOT).run(as_dict=True)
+	return apply_customer_restrictions(query, c.name, "Customer").run(as_dict=True)
 
 
 def columns():

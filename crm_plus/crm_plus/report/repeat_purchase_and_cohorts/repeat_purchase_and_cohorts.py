@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate
 
+from crm_plus.services.permissions import check_company, customer_restriction_sql
 from crm_plus.services.sql import index_hint
 
 MAX_MONTHS = 24
@@ -17,6 +18,7 @@ def execute(filters=None):
 	if not filters.company:
 		frappe.throw(_("Company is required"), frappe.MandatoryError)
 	frappe.has_permission("Sales Invoice", "read", throw=True)
+	check_company(filters.company)
 	months = min(max(cint(filters.months) or 6, 1), MAX_MONTHS)
 	from_date, to_date = getdate(filters.from_date), getdate(filters.to_date)
 	if from_date > to_date:
@@ -39,7 +41,7 @@ def cohorts(company, from_date, to_date, months):
 		from (
 			select customer, min(posting_date) as first_date, count(distinct posting_date) as purchase_days
 			from `tabSales Invoice` {hint}
-			where docstatus = 1 and is_return = 0 and company = %(company)s
+			where docstatus = 1 and is_return = 0 and company = %(company)s {customer_restriction_sql("customer")}
 			group by customer
 			having first_date between %(from_date)s and %(to_date)s
 		) f

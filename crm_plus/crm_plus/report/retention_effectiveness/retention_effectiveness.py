@@ -7,7 +7,9 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import getdate
 from pypika.terms import Case
 
+from crm_plus.domain import winback
 from crm_plus.domain.winback import win_back_rate
+from crm_plus.services.permissions import check_company, permitted_customers
 
 
 def execute(filters=None):
@@ -15,6 +17,7 @@ def execute(filters=None):
 	if not filters.company:
 		frappe.throw(_("Company is required"), frappe.MandatoryError)
 	frappe.has_permission("Retention Plan", "read", throw=True)
+	check_company(filters.company)
 	rows = [*plan_rows(filters), control_row(filters)]
 	for row in rows:
 		rate = win_back_rate(row.won_back or 0, (row.won_back or 0) + (row.lost or 0))
@@ -24,6 +27,9 @@ def execute(filters=None):
 
 def _date_window(table, filters):
 	condition = table.company == filters.company
+	permitted = permitted_customers()  # the customers the user may read, as the plan list shows them
+	if permitted is not None:
+		condition &= table.customer.isin(permitted)
 	if filters.from_date:
 		condition &= table.start_date >= getdate(filters.from_date)
 	if filters.to_date:
@@ -34,9 +40,9 @@ def _date_window(table, filters):
 def _outcome_columns(table):
 	return (
 		Count(table.name).distinct().as_("plans"),
-		Count(Case().when(table.status == "Active", table.name)).distinct().as_("active"),
-		Count(Case().when(table.status == "Won Back", table.name)).distinct().as_("won_back"),
-		Count(Case().when(table.status == "Lost", table.name)).distinct().as_("lost"),
+		Count(Case().when(table.status == winback.ACTIVE, table.name)).distinct().as_("active"),
+		Count(Case().when(table.status == winback.WON_BACK, table.name)).distinct().as_("won_back"),
+		Count(Case().when(table.status == winback.LOST, table.name)).distinct().as_("lost"),
 	)
 
 
@@ -59,7 +65,7 @@ def plan_rows(filters):
 			.groupby(plan.plan_owner)
 		)
 		revenue = _revenue_by(plan, plan.plan_owner, filters)
-	rows = query.where(_date_window(plan, filters) & (plan.status != "Cancelled")).run(as_dict=True)
+	rows = query.where(_date_window(plan, filters) & (plan.status != winback.CANCELLED)).run(as_dict=True)
 	for row in rows:
 		row.retained_revenue = revenue.get(row.group_value, 0)
 	return rows
@@ -72,7 +78,7 @@ def _revenue_by(plan, group, filters, join=None):
 		query = query.join(join).on((join.parent == plan.name) & (join.parenttype == "Retention Plan"))
 	inner = (
 		query.select(group.as_("group_value"), plan.name, plan.retained_revenue)
-		.where(_date_window(plan, filters) & (plan.status == "Won Back"))
+		.where(_date_window(plan, filters) & (plan.status == winback.WON_BACK))
 		.distinct()
 	)
 	totals = {}

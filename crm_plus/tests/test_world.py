@@ -1,0 +1,139 @@
+"""Figures and walls in the realistic world (`crm_plus.tests.world`): money in the company's currency
+whatever the invoice's or the receivable account's currency, per company, and every read narrowed by
+the User Permissions that narrow ERPNext's own lists (Territory, Customer Group, Company)."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import getdate, today
+
+from crm_plus.crm_plus.report.churn_risk.churn_risk import execute as churn_risk
+from crm_plus.crm_plus.report.customer_priority.customer_priority import execute as customer_priority
+from crm_plus.services import customer_360
+from crm_plus.services.scoring import pipeline
+from crm_plus.tests import world as w
+
+
+class WorldTestCase(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.world = w.build()
+		frappe.db.commit()  # nosemgrep: the world's masters and invoices, like ERPNext's test records
+		pipeline.score_all(as_of=getdate(today()), publish=False)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def customer(self, key):
+		return self.world.customers[key]
+
+
+class TestMoneyInTheCompanysCurrency(WorldTestCase):
+	def figures(self, key, company):
+		rows = [r for r in customer_360.get_figures(self.customer(key)) if r["company"] == company]
+		self.assertEqual(len(rows), 1, rows)
+		return rows[0]
+
+	def test_customer_360_figures_per_company_in_its_currency(self):
+		for (key, company), expected in self.world.expected.items():
+			row = self.figures(key, company)
+			self.assertEqual(row["currency"], frappe.get_cached_value("Company", company, "default_currency"))
+			self.assertEqual({k: float(row[k]) for k in expected}, expected, f"{key} in {company}: {row}")
+
+	def test_overdue_is_part_of_what_is_owed(self):
+		for (key, company), expected in self.world.expected.items():
+			row = self.figures(key, company)
+			self.assertEqual(float(row["overdue"]), expected["outstanding"], key)  # all due 10 days ago
+
+	def test_snapshot_stores_the_same_receivables(self):
+		period = getdate(today()).strftime("%Y-%m")
+		for (key, company), expected in self.world.expected.items():
+			stored = frappe.db.get_value(
+				"Customer Health Snapshot",
+				{"customer": self.customer(key), "company": company, "period": period},
+				["outstanding", "overdue", "monetary"],
+				as_dict=True,
+			)
+			self.assertEqual(float(stored.outstanding), expected["outstanding"], key)
+			self.assertEqual(float(stored.overdue), expected["outstanding"], key)
+			self.assertEqual(float(stored.monetary), expected["net_revenue"], key)
+
+	def test_the_same_sale_in_another_currency_at_the_same_rate_is_the_same_figure(self):
+		"""Alpha bought 1,100 USD; Gamma bought 1,000 EUR at 1.10 on a USD receivable: the same revenue
+		in company currency."""
+		self.assertEqual(
+			self.figures("usd", w.US)["net_revenue"], self.figures("eur_invoice", w.US)["net_revenue"]
+		)
+
+
+class TestRestrictedReps(WorldTestCase):
+	"""A rep restricted by Territory, Customer Group or Company sees exactly their customers' rows
+	through the reports, the lists and the 360, as in ERPNext's own customer list."""
+
+	def visible(self, user):
+		frappe.set_user(user)
+		return set(frappe.get_list("Customer", pluck="name", filters={"name": ("like", "_Test World%")}))
+
+	def world_rows(self, rows):
+		return {r["customer"] for r in rows if (r.get("customer") or "").startswith("_Test World")}
+
+	def test_erpnext_restricts_the_customer_list(self):
+		c = self.customer
+		self.assertEqual(self.visible(w.REP_NORTH), {c("usd"), c("eur_invoice")})
+		self.assertEqual(self.visible(w.REP_RETAIL), {c("usd"), c("eu")})
+
+	def test_reports_show_only_the_reps_customers(self):
+		for user in (w.REP_NORTH, w.REP_RETAIL):
+			allowed = self.visible(user)
+			frappe.set_user(user)
+			_columns, rows, *_ = churn_risk({"company": w.US})
+			self.assertEqual(self.world_rows(rows), allowed & self.world_customers_of(w.US), user)
+			# even when filtered to another territory
+			_columns, rows, *_ = churn_risk({"company": w.US, "territory": w.SOUTH})
+			self.assertEqual(self.world_rows(rows) - allowed, set(), user)
+			_columns, rows, *_ = customer_priority({"company": w.US})
+			self.assertEqual(self.world_rows(rows) - allowed, set(), user)
+
+	def world_customers_of(self, company):
+		return {
+			key_customer
+			for (key, c), _e in self.world.expected.items()
+			if c == company
+			for key_customer in [self.customer(key)]
+		}
+
+	def test_snapshot_list_and_documents_follow_the_customer(self):
+		frappe.set_user(w.REP_NORTH)
+		allowed = {self.customer("usd"), self.customer("eur_invoice")}
+		listed = set(
+			frappe.get_list(
+				"Customer Health Snapshot", pluck="customer", filters={"customer": ("like", "_Test World%")}
+			)
+		)
+		self.assertEqual(listed, allowed)
+		south = frappe.get_all(
+			"Customer Health Snapshot", filters={"customer": self.customer("eur_account")}, pluck="name"
+		)
+		self.assertTrue(south)
+		self.assertFalse(frappe.has_permission("Customer Health Snapshot", "read", south[0]))
+
+	def test_the_360_refuses_a_customer_outside_the_reps_territory(self):
+		frappe.set_user(w.REP_NORTH)
+		self.assertEqual(customer_360.get_360(self.customer("usd"))["customer"], self.customer("usd"))
+		with self.assertRaises(frappe.PermissionError):
+			customer_360.get_360(self.customer("eur_account"))
+
+	def test_a_company_restricted_rep_sees_only_that_company(self):
+		frappe.set_user(w.REP_EU)
+		with self.assertRaises(frappe.PermissionError):
+			churn_risk({"company": w.US})
+		_columns, rows, *_ = churn_risk({"company": w.EU})
+		self.assertEqual(self.world_rows(rows), {self.customer("eu")})
+		listed = set(
+			frappe.get_list(
+				"Customer Health Snapshot", pluck="company", filters={"customer": ("like", "_Test World%")}
+			)
+		)
+		self.assertEqual(listed, {w.EU})
+		figures = customer_360.get_figures(self.customer("usd"))
+		self.assertEqual([r["company"] for r in figures], [])
