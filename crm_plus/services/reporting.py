@@ -25,3 +25,12 @@ def scored_period(company: str, period: str | None = None) -> str | None:
 
 def not_scored_message() -> str:
 	return _("No scoring yet for this company: run it from Customer Health Snapshot > Recompute now.")
+
+
+def in_company_currency(rows: list, company: str) -> list:
+	"""Rows of one company's figures carry its currency, which the report's Currency columns name in
+	their `options` ("currency"): Desk shows each amount with that company's symbol."""
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	for row in rows:
+		row["currency"] = currency
+	return rows

@@ -9,7 +9,7 @@ from crm_plus.constants import HEALTH_SNAPSHOT, RETENTION_PLAN
 from crm_plus.domain.retention import BANDS, HIGH_BANDS
 from crm_plus.domain.winback import OPEN_PLAN_STATES
 from crm_plus.services.permissions import apply_customer_restrictions
-from crm_plus.services.reporting import not_scored_message, scored_period
+from crm_plus.services.reporting import in_company_currency, not_scored_message, scored_period
 
 
 def execute(filters=None):
@@ -17,7 +17,7 @@ def execute(filters=None):
 	period = scored_period(filters.company, filters.period)
 	if not period:
 		return columns(), [], not_scored_message()
-	rows = get_data(filters, period)
+	rows = in_company_currency(get_data(filters, period), filters.company)
 	return columns(), rows, None, chart(rows), summary(rows)
 
 
@@ -87,8 +87,20 @@ def columns():
 		{"fieldname": "value_class", "label": _("Class"), "fieldtype": "Data", "width": 60},
 		{"fieldname": "last_purchase", "label": _("Last Purchase"), "fieldtype": "Date", "width": 110},
 		{"fieldname": "usual_gap_days", "label": _("Usual Gap (days)"), "fieldtype": "Float", "width": 110},
-		{"fieldname": "monetary", "label": _("Net Revenue"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "overdue", "label": _("Overdue"), "fieldtype": "Currency", "width": 110},
+		{
+			"fieldname": "monetary",
+			"label": _("Net Revenue"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 120,
+		},
+		{
+			"fieldname": "overdue",
+			"label": _("Overdue"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 110,
+		},
 		{
 			"fieldname": "account_manager",
 			"label": _("Account Manager"),

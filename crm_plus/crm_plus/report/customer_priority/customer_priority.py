@@ -6,7 +6,7 @@ from frappe import _
 
 from crm_plus.constants import HEALTH_SNAPSHOT
 from crm_plus.services.permissions import apply_customer_restrictions
-from crm_plus.services.reporting import not_scored_message, scored_period
+from crm_plus.services.reporting import in_company_currency, not_scored_message, scored_period
 
 
 def execute(filters=None):
@@ -16,7 +16,7 @@ def execute(filters=None):
 	period = scored_period(filters.company, filters.period)
 	if not period:
 		return columns(), [], not_scored_message()
-	rows = ranked(filters, period) + unranked(filters, period)
+	rows = in_company_currency(ranked(filters, period) + unranked(filters, period), filters.company)
 	for position, row in enumerate(rows, start=1):
 		row.position = position
 	return columns(), rows, None, chart(rows), None
@@ -83,8 +83,20 @@ def columns():
 			"width": 200,
 		},
 		{"fieldname": "profit_rank", "label": _("Profit Rank"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "gross_profit", "label": _("Gross Profit"), "fieldtype": "Currency", "width": 130},
-		{"fieldname": "monetary", "label": _("Net Revenue"), "fieldtype": "Currency", "width": 130},
+		{
+			"fieldname": "gross_profit",
+			"label": _("Gross Profit"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 130,
+		},
+		{
+			"fieldname": "monetary",
+			"label": _("Net Revenue"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 130,
+		},
 		{"fieldname": "value_class", "label": _("Class"), "fieldtype": "Data", "width": 70},
 		{"fieldname": "segment", "label": _("Segment"), "fieldtype": "Data", "width": 110},
 		{"fieldname": "risk_band", "label": _("Churn Risk"), "fieldtype": "Data", "width": 100},

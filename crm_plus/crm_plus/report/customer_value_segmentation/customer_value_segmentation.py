@@ -8,7 +8,7 @@ from frappe.query_builder.functions import Avg, Count, Sum
 from crm_plus.constants import HEALTH_SNAPSHOT
 from crm_plus.domain.retention import SEGMENTS
 from crm_plus.services.permissions import apply_customer_restrictions
-from crm_plus.services.reporting import not_scored_message, scored_period
+from crm_plus.services.reporting import in_company_currency, not_scored_message, scored_period
 
 CURVE_POINTS = 20
 
@@ -31,7 +31,8 @@ def execute(filters=None):
 	summary = pareto_summary(curve)
 	if filters.view == "RFM Grid":
 		return grid_columns(), rfm_grid(filters.company, period), None, chart, summary
-	return segment_columns(), segments(filters.company, period), None, chart, summary
+	rows = in_company_currency(segments(filters.company, period), filters.company)
+	return segment_columns(), rows, None, chart, summary
 
 
 def _base(company, period):
@@ -66,7 +67,13 @@ def segment_columns():
 	return [
 		{"fieldname": "segment_label", "label": _("Segment"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "customers", "label": _("Customers"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "revenue", "label": _("Net Revenue"), "fieldtype": "Currency", "width": 140},
+		{
+			"fieldname": "revenue",
+			"label": _("Net Revenue"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 140,
+		},
 		{"fieldname": "revenue_share", "label": _("Share of Revenue"), "fieldtype": "Percent", "width": 130},
 		{
 			"fieldname": "avg_recency",

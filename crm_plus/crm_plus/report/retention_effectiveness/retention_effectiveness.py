@@ -10,6 +10,7 @@ from pypika.terms import Case
 from crm_plus.domain import winback
 from crm_plus.domain.winback import win_back_rate
 from crm_plus.services.permissions import check_company, permitted_customers
+from crm_plus.services.reporting import in_company_currency
 
 
 def execute(filters=None):
@@ -19,6 +20,7 @@ def execute(filters=None):
 	frappe.has_permission("Retention Plan", "read", throw=True)
 	check_company(filters.company)
 	rows = [*plan_rows(filters), control_row(filters)]
+	in_company_currency(rows, filters.company)
 	for row in rows:
 		rate = win_back_rate(row.won_back or 0, (row.won_back or 0) + (row.lost or 0))
 		row.win_back_rate = float(rate) if rate is not None else None
@@ -118,6 +120,7 @@ def columns(filters):
 			"fieldname": "retained_revenue",
 			"label": _("Retained Revenue"),
 			"fieldtype": "Currency",
+			"options": "currency",
 			"width": 150,
 		},
 	]
