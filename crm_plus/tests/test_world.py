@@ -2,14 +2,18 @@
 whatever the invoice's or the receivable account's currency, per company, and every read narrowed by
 the User Permissions that narrow ERPNext's own lists (Territory, Customer Group, Company)."""
 
+import json
+
 import frappe
+from frappe.tests.test_api import FrappeAPITestCase
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import getdate, today
+from frappe.utils import get_test_client, getdate, today
 
 from crm_plus.crm_plus.report.churn_risk.churn_risk import execute as churn_risk
 from crm_plus.crm_plus.report.customer_priority.customer_priority import execute as customer_priority
 from crm_plus.services import customer_360
 from crm_plus.services.scoring import pipeline
+from crm_plus.tests import security
 from crm_plus.tests import world as w
 
 
@@ -137,3 +141,103 @@ class TestRestrictedReps(WorldTestCase):
 		self.assertEqual(listed, {w.EU})
 		figures = customer_360.get_figures(self.customer("usd"))
 		self.assertEqual([r["company"] for r in figures], [])
+
+
+class TestRestrictedRepsOverHTTP(FrappeAPITestCase):
+	"""The same walls over HTTP, as the reps' browsers and integrations meet them: every report a Sales
+	User may run, the REST list of snapshots, and the 360."""
+
+	TEST_CLIENT = get_test_client(use_cookies=False)
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.world = w.build()
+		pipeline.score_all(as_of=getdate(today()), publish=False)
+		cls.tokens = {user: security.token(user) for user in (w.REP_NORTH, w.REP_RETAIL, w.REP_EU)}
+		frappe.db.commit()  # nosemgrep: visible to the request threads
+
+	def call(self, user, verb, path, data=None):
+		return getattr(self, verb)(path, data, headers={"Authorization": self.tokens[user]})
+
+	def allowed(self, user):
+		frappe.set_user(user)
+		try:
+			return set(frappe.get_list("Customer", pluck="name", filters={"name": ("like", "_Test World%")}))
+		finally:
+			frappe.set_user("Administrator")
+
+	def world_rows(self, rows) -> set:
+		return {
+			r.get("customer") or r.get("party")
+			for r in rows
+			if isinstance(r, dict)
+			and str(r.get("customer") or r.get("party") or "").startswith("_Test World")
+		}
+
+	def test_every_report_a_rep_runs_shows_only_their_customers(self):
+		reports = {
+			"Churn Risk": {"company": w.US},
+			"Customer Priority": {"company": w.US},
+			"Follow-ups Due": {"days_ahead": 7},
+		}
+		for user in (w.REP_NORTH, w.REP_RETAIL):
+			allowed = self.allowed(user)
+			for report, filters in reports.items():
+				response = self.call(
+					user,
+					"post",
+					self.method("frappe.desk.query_report.run"),
+					{"report_name": report, "filters": filters},
+				)
+				self.assertEqual(response.status_code, 200, f"{user} {report}: {response.text[-300:]}")
+				seen = self.world_rows(response.json["message"]["result"])
+				self.assertEqual(seen - allowed, set(), f"{user} sees {seen - allowed} in {report}")
+		churn = self.call(
+			w.REP_NORTH,
+			"post",
+			self.method("frappe.desk.query_report.run"),
+			{"report_name": "Churn Risk", "filters": {"company": w.US}},
+		)
+		self.assertTrue(self.world_rows(churn.json["message"]["result"]))  # and they see their own
+
+	def test_rest_lists_and_documents(self):
+		response = self.call(
+			w.REP_NORTH,
+			"get",
+			self.resource("Customer Health Snapshot"),
+			{
+				"fields": json.dumps(["customer", "name"]),
+				"filters": json.dumps([["customer", "like", "_Test World%"]]),
+				"limit": 100,
+			},
+		)
+		self.assertEqual(response.status_code, 200, response.text)
+		rows = response.json["data"]
+		self.assertEqual(self.world_rows(rows), self.allowed(w.REP_NORTH))
+		south = frappe.get_all(
+			"Customer Health Snapshot",
+			filters={"customer": self.world.customers["eur_account"]},
+			pluck="name",
+		)[0]
+		self.assertEqual(
+			self.call(w.REP_NORTH, "get", self.resource("Customer Health Snapshot", south)).status_code, 403
+		)
+		self.assertEqual(
+			self.call(
+				w.REP_NORTH,
+				"get",
+				self.method("crm_plus.api.customer.get_360"),
+				{"customer": self.world.customers["eur_account"]},
+			).status_code,
+			403,
+		)
+
+	def test_a_company_restricted_rep_cannot_ask_for_another_company(self):
+		response = self.call(
+			w.REP_EU,
+			"post",
+			self.method("frappe.desk.query_report.run"),
+			{"report_name": "Churn Risk", "filters": {"company": w.US}},
+		)
+		self.assertEqual(response.status_code, 403, response.text[-300:])
