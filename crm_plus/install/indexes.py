@@ -2,13 +2,22 @@
 dropped at uninstall. `crm_plus.services.sql.index_hint` names them in the queries that read through
 them."""
 
-from crm_plus.constants import HEALTH_SNAPSHOT
+from crm_plus.constants import (
+	CAMPAIGN_MEMBER,
+	CUSTOMER_COMPLAINT,
+	CUSTOMER_INTERACTION,
+	HEALTH_SNAPSHOT,
+	RETENTION_PLAN,
+)
+from crm_plus.services.sql import INDEX_CACHE
 
 # Indexes crm_plus adds to ERPNext's tables and its own (crm_plus.install.indexes, built online at
 # install and migrate, dropped at uninstall). The scoring aggregate reads only crm_plus_scoring, the
 # gross profit only crm_plus_profit, Campaign ROI only crm_plus_campaign; the reports and statistics
-# select a month's snapshot rows by crm_plus_period; the Customer 360 finds a customer's payments by
-# crm_plus_party (ERPNext v15 has no index on the party of a Payment Entry).
+# select a month's snapshot rows by crm_plus_period; the Customer 360 reads each kind of document
+# through an index that starts with the party and then the time (crm_plus_timeline, and crm_plus_party
+# on Payment Entry: ERPNext v15 has none), so its plan does not depend on where a customer's records
+# lie in time or on the table's statistics.
 INDEXES = {
 	"Sales Invoice": {
 		"crm_plus_scoring": [
@@ -21,6 +30,8 @@ INDEXES = {
 			"outstanding_amount",
 			"due_date",
 		],
+		# the Customer 360's timelines of invoices and of credit notes: the customer's, newest first
+		"crm_plus_timeline": ["customer", "is_return", "posting_date"],
 		# Campaign ROI: the invoices carrying a campaign and their amounts, without reading the table
 		"crm_plus_campaign": [
 			"campaign",
@@ -31,6 +42,12 @@ INDEXES = {
 			"conversion_rate",
 		],
 	},
+	"Sales Order": {"crm_plus_timeline": ["customer", "transaction_date"]},
+	"Quotation": {"crm_plus_timeline": ["party_name", "transaction_date"]},
+	CUSTOMER_INTERACTION: {"crm_plus_timeline": ["customer", "interaction_at"]},
+	CUSTOMER_COMPLAINT: {"crm_plus_timeline": ["customer", "opened_on"]},
+	CAMPAIGN_MEMBER: {"crm_plus_timeline": ["customer", "creation"]},
+	RETENTION_PLAN: {"crm_plus_timeline": ["customer", "start_date"]},
 	"Sales Invoice Item": {"crm_plus_profit": ["parent", "base_net_amount", "incoming_rate", "stock_qty"]},
 	HEALTH_SNAPSHOT: {"crm_plus_period": ["period", "company"]},
 	"Payment Entry": {"crm_plus_party": ["party_type", "party", "posting_date"]},
@@ -65,6 +82,7 @@ def ensure_indexes():
 						doctype, name, ", ".join(f"`{c}`" for c in columns)
 					)
 				)
+	frappe.cache.delete_value(INDEX_CACHE)
 
 
 def remove_indexes():
@@ -75,3 +93,4 @@ def remove_indexes():
 		for name in indexes:
 			if frappe.db.table_exists(doctype) and frappe.db.has_index(f"tab{doctype}", name):
 				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
+	frappe.cache.delete_value(INDEX_CACHE)

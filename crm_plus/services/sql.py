@@ -6,12 +6,28 @@ from decimal import Decimal
 
 import frappe
 
+from crm_plus.constants import INDEX_CACHE
+
+
+def has_index(doctype: str, index: str) -> bool:
+	"""Whether one of crm_plus's indexes (`crm_plus.install.indexes`) exists on the site, remembered in
+	the site's cache so a hot path (the Customer 360) asks the database once."""
+	known = frappe.cache.hget(INDEX_CACHE, f"{doctype}:{index}")
+	if known is None:
+		known = bool(frappe.db.has_index(f"tab{doctype}", index))
+		frappe.cache.hset(INDEX_CACHE, f"{doctype}:{index}", known)
+	return known
+
 
 def index_hint(doctype: str, index: str, fallback: str = "") -> str:
-	"""FORCE INDEX for a query that reads through one of crm_plus's indexes (`crm_plus.install.indexes`),
-	when it exists (a site mid-upgrade may not have it yet): MariaDB's estimates right after a bulk load
-	can pick a scan."""
-	return f"force index (`{index}`)" if frappe.db.has_index(f"tab{doctype}", index) else fallback
+	"""FORCE INDEX for a query that reads through one of crm_plus's indexes, when it exists (a site
+	mid-upgrade may not have it yet): MariaDB's estimates right after a bulk load can pick a scan."""
+	return f"force index (`{index}`)" if has_index(doctype, index) else fallback
+
+
+def force_index(query, doctype: str, index: str):
+	"""The frappe.qb form of `index_hint`."""
+	return query.force_index(index) if has_index(doctype, index) else query
 
 
 @contextlib.contextmanager
