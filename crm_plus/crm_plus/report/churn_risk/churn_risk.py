@@ -8,6 +8,8 @@ from frappe.utils import cint
 from crm_plus.constants import HEALTH_SNAPSHOT, RETENTION_PLAN
 from crm_plus.domain.retention import BANDS, HIGH_BANDS
 from crm_plus.domain.winback import OPEN_PLAN_STATES
+
+BAND_COLOURS = dict(zip(BANDS, ("#29cd42", "#ecad4b", "#fc8b3d", "#e24c4c"), strict=True))  # green to red
 from crm_plus.services.permissions import apply_customer_restrictions
 from crm_plus.services.reporting import in_company_currency, not_scored_message, scored_period
 
@@ -128,8 +130,8 @@ def chart(rows):
 			"labels": [_(b) for b in BANDS],
 			"datasets": [{"name": _("Customers"), "values": list(counts.values())}],
 		},
-		"type": "bar",
-		"colors": ["#29cd42"],
+		"type": "donut",
+		"colors": [BAND_COLOURS[band] for band in BANDS],  # a colour per band, as the list shows it
 	}
 
 

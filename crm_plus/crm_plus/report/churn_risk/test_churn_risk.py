@@ -24,6 +24,9 @@ class TestChurnRisk(FrappeTestCase):
 		lapsed = next(r for r in rows if r.customer == self.customers["Lapsed"])
 		self.assertIn("days since last purchase", lapsed.reasons)
 		self.assertEqual(sum(chart["data"]["datasets"][0]["values"]), len(rows))
+		# one colour per band, from green (Low) to red (Critical)
+		self.assertEqual(chart["colors"][0], "#29cd42")
+		self.assertEqual(len(set(chart["colors"])), len(chart["data"]["labels"]))
 		self.assertGreaterEqual(summary[0]["value"], 1)
 
 	def test_filters(self):

@@ -75,7 +75,10 @@ def chart(rows):
 	return {
 		"data": {
 			"labels": [r.month for r in rows],
-			"datasets": [{"name": _("Average satisfaction"), "values": [round(r.average, 2) for r in rows]}],
+			"datasets": [
+				{"name": _("Average satisfaction (1-5)"), "values": [round(r.average, 2) for r in rows]}
+			],
 		},
-		"type": "line",
+		# a line needs two points: one month is a bar
+		"type": "line" if len(rows) > 1 else "bar",
 	}

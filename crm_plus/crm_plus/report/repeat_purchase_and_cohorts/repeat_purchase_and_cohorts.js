@@ -21,4 +21,8 @@ frappe.query_reports["Repeat Purchase and Cohorts"] = {
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
 		{ fieldname: "months", label: __("Months Followed"), fieldtype: "Int", default: 6 },
 	],
+	onload() {
+		// the report reads Sales Invoices, but it belongs to CRM Plus, not Accounting
+		frappe.breadcrumbs.add("CRM Plus");
+	},
 };

@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate
+from frappe.utils import cint, getdate, now
 
 from crm_plus.services.permissions import check_company, customer_restriction_sql
 from crm_plus.services.sql import index_hint
@@ -54,6 +54,7 @@ def cohorts(company, from_date, to_date, months):
 		{"company": company, "from_date": from_date, "to_date": to_date, "months": months},
 		as_dict=True,
 	)
+	this_month = getdate(now()).strftime("%Y-%m")  # now() follows frappe.flags.current_date in tests
 	sizes = [
 		frappe._dict(cohort=r.cohort, customers=r.customers, repeaters=r.repeaters)
 		for r in rows
@@ -63,8 +64,18 @@ def cohorts(company, from_date, to_date, months):
 	for row in sizes:
 		row.repeat_rate = 100.0 * (row.repeaters or 0) / row.customers if row.customers else 0
 		for m in range(1, months + 1):
-			row[f"m{m}"] = 100.0 * by_cohort.get((row.cohort, m), 0) / row.customers if row.customers else 0
+			if _months_between(row.cohort, this_month) < m:
+				row[f"m{m}"] = None  # that month has not happened yet: blank, not 0 %
+			else:
+				row[f"m{m}"] = (
+					100.0 * by_cohort.get((row.cohort, m), 0) / row.customers if row.customers else 0
+				)
 	return sizes
+
+
+def _months_between(start: str, end: str) -> int:
+	"""Whole months from one YYYY-MM to another."""
+	return (int(end[:4]) - int(start[:4])) * 12 + int(end[5:7]) - int(start[5:7])
 
 
 def columns(months):

@@ -51,6 +51,8 @@ def columns():
 
 
 def chart(rows, measure):
+	"""The Pareto chart: each cause's share of the total (bars) and the running total (line), both in
+	percent on one axis, so small counts are not flattened under a 0-100 scale."""
 	if not rows:
 		return None
 	return {
@@ -58,9 +60,9 @@ def chart(rows, measure):
 			"labels": [r.root_cause for r in rows],
 			"datasets": [
 				{
-					"name": _("Cost") if measure == "cost" else _("Complaints"),
+					"name": _("Share of cost %") if measure == "cost" else _("Share of complaints %"),
 					"chartType": "bar",
-					"values": [r[measure] for r in rows],
+					"values": [round(r.share, 1) for r in rows],
 				},
 				{
 					"name": _("Cumulative %"),
@@ -68,6 +70,7 @@ def chart(rows, measure):
 					"values": [round(r.cumulative, 1) for r in rows],
 				},
 			],
+			"yMarkers": [{"label": _("80 %"), "value": 80}],
 		},
 		"type": "axis-mixed",
 	}

@@ -30,6 +30,9 @@ class TestRootCausePareto(FrappeTestCase):
 			[(r.root_cause, r.complaints) for r in rows], [("Late Delivery", 3), ("Billing Error", 1)]
 		)
 		self.assertEqual([r.cumulative for r in rows], [75.0, 100.0])
+		# bars and line share one axis in percent: the bars are each cause's share, not counts
+		bars, line = chart["data"]["datasets"]
+		self.assertEqual((bars["values"], line["values"]), ([75.0, 25.0], [75.0, 100.0]))
 		_c, rows, _m, chart, _s = execute({**filters, "measure": "Cost"})
 		self.assertEqual(
 			[(r.root_cause, r.cost) for r in rows], [("Billing Error", 500), ("Late Delivery", 30)]
