@@ -318,3 +318,15 @@ def test_retention_plan_workflow_moves_through_the_plan_states():
 	assert {s["state"] for s in workflow["states"]} == set(winback.PLAN_STATES)
 	closed = {t["next_state"] for t in workflow["transitions"]} - set(winback.OPEN_PLAN_STATES)
 	assert closed == set(winback.CLOSED_PLAN_STATES)
+
+
+def _patches() -> list[str]:
+	lines = (APP / "patches.txt").read_text().splitlines()
+	return [line.strip() for line in lines if line.strip() and not line.startswith(("#", "["))]
+
+
+@pytest.mark.parametrize("path", _patches())
+def test_patches_have_an_execute_function(path):
+	source = _module_source(path)
+	assert source is not None, f"patches.txt names {path}, which does not exist"
+	assert "execute" in _top_level(source), f"{path} has no execute()"

@@ -27,6 +27,11 @@ def insert_missing(records: list[dict]):
 		doc = frappe.get_doc(record)
 		doc.flags.ignore_permissions = True
 		doc.insert(ignore_if_duplicate=True)
+		# a field the record leaves empty on purpose stays empty (Frappe fills a Link from the user's
+		# defaults on insert: a chart of counts would get a currency and show them as money)
+		empty = {k: None for k, v in record.items() if v is None and doc.get(k) is not None}
+		if empty:
+			doc.db_set(empty, update_modified=False)
 
 
 def _name_field(doctype: str) -> str:
