@@ -42,6 +42,15 @@ export_python_type_annotations = True
 
 boot_session = "crm_plus.services.boot.boot_session"
 
+# crm_plus's records in the Connections of ERPNext's documents
+override_doctype_dashboards = {
+	"Customer": "crm_plus.overrides.dashboards.customer",
+	"Contact": "crm_plus.overrides.dashboards.contact",
+	"Campaign": "crm_plus.overrides.dashboards.campaign",
+	"Sales Invoice": "crm_plus.overrides.dashboards.sales_invoice",
+	"Sales Order": "crm_plus.overrides.dashboards.sales_order",
+}
+
 doctype_js = {
 	"Customer": "public/js/customer.js",
 	"Campaign": "public/js/campaign.js",
