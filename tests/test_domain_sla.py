@@ -333,3 +333,143 @@ def test_invalid_action_and_state():
 		sla.next_state("New", "Close", [MANAGER])
 	with pytest.raises(ValueError, match="Unknown complaint state"):
 		sla.allowed_actions("Pending", [MANAGER])
+
+
+# When a clock runs out
+
+
+def test_clock_runs_out_at_the_deadline_without_pauses():
+	# Friday 15:00 + 4h: 2h on Friday, 2h on Monday
+	assert sla.clock_runs_out_at(dt(8, 15), 4 * HOUR, CAL) == dt(11, 11)
+	assert sla.clock_runs_out_at(dt(4, 9), 8 * HOUR, CAL) == dt(4, 17)  # at the close, not next morning
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=instants, seconds=st.integers(min_value=0, max_value=20 * 8 * HOUR))
+def test_clock_runs_out_where_add_business_seconds_says_without_pauses(start, seconds):
+	assert sla.clock_runs_out_at(start, seconds, CAL) == add_business_seconds(start, seconds, CAL)
+
+
+def test_clock_runs_out_later_by_the_working_time_paused():
+	# 4h from Monday 9:00, paused 10:00-12:00: runs out at 15:00, not 13:00
+	assert sla.clock_runs_out_at(MON, 4 * HOUR, CAL, [(dt(4, 10), dt(4, 12))]) == dt(4, 15)
+	# a pause at night costs nothing
+	assert sla.clock_runs_out_at(MON, 4 * HOUR, CAL, [(dt(4, 18), dt(5, 8))]) == dt(4, 13)
+	# overlapping pauses count once; a pause over the whole rest of the day moves it to the next
+	paused = [(dt(4, 10), dt(4, 11)), (dt(4, 10, 30), dt(4, 12))]
+	assert sla.clock_runs_out_at(MON, 4 * HOUR, CAL, paused) == dt(4, 15)
+	assert sla.clock_runs_out_at(MON, 4 * HOUR, CAL, [(dt(4, 11), dt(5, 9))]) == dt(5, 11)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+	start=instants,
+	seconds=st.integers(min_value=1, max_value=10 * 8 * HOUR),
+	pause_at=st.integers(min_value=0, max_value=10 * 24 * HOUR),
+	pause_for=st.integers(min_value=0, max_value=3 * 24 * HOUR),
+)
+def test_clock_runs_out_exactly_when_the_elapsed_time_reaches_the_target(start, seconds, pause_at, pause_for):
+	pause = (start + timedelta(seconds=pause_at), start + timedelta(seconds=pause_at + pause_for))
+	moment = sla.clock_runs_out_at(start, seconds, CAL, [pause])
+	assert business_seconds_elapsed(start, moment, CAL, [pause]) == seconds
+	assert business_seconds_elapsed(start, moment - timedelta(seconds=1), CAL, [pause]) < seconds
+
+
+def test_a_pause_that_never_ends_stops_the_clock():
+	assert sla.clock_runs_out_at(MON, 4 * HOUR, CAL, [(dt(4, 10), None)]) is None
+	assert sla.clock_runs_out_at(MON, HOUR, CAL, [(dt(4, 10), None)]) == dt(4, 10)
+
+
+def test_clock_runs_out_rejects_bad_input():
+	with pytest.raises(ValueError, match="must not be negative"):
+		sla.clock_runs_out_at(MON, -1, CAL)
+	with pytest.raises(ValueError, match="no working hours"):
+		sla.clock_runs_out_at(MON, HOUR, BusinessCalendar({}))
+
+
+def test_met_deadline_needs_a_deadline():
+	assert sla.met_deadline(dt(5, 10), dt(5, 10))
+	assert not sla.met_deadline(dt(5, 10, 1), dt(5, 10))
+	assert not sla.met_deadline(dt(5, 10), None)  # no SLA: not in time
+	assert not sla.met_deadline(None, dt(5, 10))
+
+
+# The watch per stage
+
+
+@pytest.mark.parametrize(
+	"previous,state,responded,expected",
+	[
+		("New", "Acknowledged", False, True),
+		(None, "New", False, False),
+		("New", "Escalated", False, False),  # an escalation is not a response
+		("Escalated", "Investigating", False, True),  # escalated from New, then worked
+		("Escalated", "Resolved", False, True),
+		("New", "Resolved", False, True),
+		("Acknowledged", "Investigating", True, False),  # only the first one
+		("Resolved", "Reopened", False, False),
+		("Investigating", "Investigating", False, False),  # no move
+	],
+)
+def test_is_first_response(previous, state, responded, expected):
+	assert sla.is_first_response(previous, state, responded) is expected
+
+
+def test_stages_to_watch():
+	both = {"has_response_deadline": True, "has_resolution_deadline": True}
+	assert sla.stages_to_watch("New", on_hold=False, responded=False, **both) == (
+		sla.RESPONSE,
+		sla.RESOLUTION,
+	)
+	# escalated from New before anyone responded: both clocks still run
+	assert sla.stages_to_watch("Escalated", on_hold=False, responded=False, **both) == (
+		sla.RESPONSE,
+		sla.RESOLUTION,
+	)
+	assert sla.stages_to_watch("Investigating", on_hold=False, responded=True, **both) == (sla.RESOLUTION,)
+	assert sla.stages_to_watch("Reopened", on_hold=False, responded=True, **both) == (sla.RESOLUTION,)
+	assert sla.stages_to_watch("Awaiting Customer", on_hold=False, responded=True, **both) == ()
+	assert sla.stages_to_watch("Investigating", on_hold=True, responded=True, **both) == ()
+	assert sla.stages_to_watch("Resolved", on_hold=False, responded=True, **both) == ()
+	assert sla.stages_to_watch(
+		"New", on_hold=False, responded=False, has_response_deadline=True, has_resolution_deadline=False
+	) == (sla.RESPONSE,)
+	with pytest.raises(ValueError, match="Unknown complaint state"):
+		sla.stages_to_watch("Open", on_hold=False, responded=False, **both)
+
+
+def _evaluation(share: str, status: str) -> sla.SlaEvaluation:
+	return sla.SlaEvaluation(0, 100, Decimal(share), 0, status)
+
+
+def test_each_stage_escalates_and_breaches_on_its_own():
+	chain = sla.DEFAULT_ESCALATION_CHAIN
+	# the response stage already at level 2 and breached does not hold the resolution stage back
+	response = sla.watch_stage(chain, 2, _evaluation("1.2", sla.STATUS_BREACHED), breach_recorded=True)
+	assert response == sla.StageStep(None, False)
+	resolution = sla.watch_stage(chain, 0, _evaluation("0.8", sla.STATUS_WARNING), breach_recorded=False)
+	assert (resolution.level.level, resolution.breached) == (1, False)
+	resolution = sla.watch_stage(chain, 1, _evaluation("1.0", sla.STATUS_BREACHED), breach_recorded=False)
+	assert (resolution.level.level, resolution.breached) == (2, True)
+	# re-armed (level 0) after a reopening, with the breach already on record: escalates, records nothing
+	rearmed = sla.watch_stage(chain, 0, _evaluation("1.0", sla.STATUS_BREACHED), breach_recorded=True)
+	assert (rearmed.level.level, rearmed.breached) == (2, False)
+
+
+def test_first_breach():
+	assert sla.first_breach({sla.RESPONSE: None, sla.RESOLUTION: None}) is None
+	assert sla.first_breach({sla.RESPONSE: dt(5, 11), sla.RESOLUTION: dt(6, 15)}) == (sla.RESPONSE, dt(5, 11))
+	assert sla.first_breach({sla.RESPONSE: None, sla.RESOLUTION: dt(6, 15)}) == (sla.RESOLUTION, dt(6, 15))
+	assert sla.first_breach({sla.RESPONSE: dt(5, 11), sla.RESOLUTION: dt(5, 11)})[0] == sla.RESPONSE
+
+
+def test_breach_stages_are_the_complaints_select_options():
+	import json
+	from pathlib import Path
+
+	path = (
+		Path(__file__).resolve().parents[1]
+		/ "crm_plus/crm_plus/doctype/customer_complaint/customer_complaint.json"
+	)
+	field = next(f for f in json.loads(path.read_text())["fields"] if f["fieldname"] == "sla_breach")
+	assert tuple(o for o in field["options"].split("\n") if o) == sla.SLA_STAGES

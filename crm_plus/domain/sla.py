@@ -222,6 +222,52 @@ def evaluate(
 	return clock.evaluate(now, stopped_at=stopped_at, warn_share=warn_share)
 
 
+def clock_runs_out_at(
+	start: datetime, target_seconds: int, cal: BusinessCalendar, paused: Iterable[Pause] = ()
+) -> datetime | None:
+	"""The moment the clock started at ``start`` has counted ``target_seconds`` of working time, paused
+	time left out: when a deadline was missed in business time. None when a pause that never ends (end
+	None) stops the clock first. Without pauses this is ``add_business_seconds``."""
+	if target_seconds < 0:
+		raise ValueError(f"SLA target must not be negative, got {target_seconds}")
+	if not cal.has_working_time:
+		raise ValueError("Business calendar has no working hours on any weekday")
+	pauses = merge_pauses(start, datetime.max, paused)
+	stops_at = next((lo for lo, hi in pauses if hi == datetime.max), None)
+	remaining = timedelta(seconds=target_seconds)
+	day = start.date()
+	while stops_at is None or datetime.combine(day, MIDNIGHT) < stops_at:
+		for open_at, close_at in cal.intervals_on(day):
+			if close_at <= start:
+				continue
+			for lo, hi in _without_pauses(max(open_at, start), close_at, pauses):
+				if remaining <= hi - lo:
+					return lo + remaining
+				remaining -= hi - lo
+		day += ONE_DAY
+	return None
+
+
+def _without_pauses(lo: datetime, hi: datetime, pauses: Sequence[tuple[datetime, datetime]]):
+	"""The parts of ``[lo, hi)`` outside the (merged, sorted) pauses."""
+	for pause_lo, pause_hi in pauses:
+		if pause_hi <= lo or pause_lo >= hi:
+			continue
+		if pause_lo > lo:
+			yield lo, pause_lo
+		lo = max(lo, pause_hi)
+		if lo >= hi:
+			return
+	if hi > lo:
+		yield lo, hi
+
+
+def met_deadline(done_at: datetime | None, deadline: datetime | None) -> bool:
+	"""Done within its deadline: done, with a deadline, and no later than it. Without a deadline (no SLA
+	applies) nothing counts as in time."""
+	return done_at is not None and deadline is not None and done_at <= deadline
+
+
 # Escalation
 
 ASSIGNEE = "assignee"  # resolved by the caller to the complaint's assigned user
@@ -351,3 +397,74 @@ def next_state(state: str, action: str, roles: Iterable[str]) -> str:
 	raise ValueError(
 		f"Action {action!r} is not possible from {state!r}; possible: {', '.join(possible) or 'none'}"
 	)
+
+
+# The watch per stage: the first response and the resolution each have their deadline, their
+# escalation level and their breach record.
+
+RESPONSE = "First Response"
+RESOLUTION = "Resolution"
+SLA_STAGES = (RESPONSE, RESOLUTION)
+# The states an agent reaches by working the complaint: moving into one of them is a response to the
+# customer (an escalation is not, nor a reopening)
+RESPONSE_STATES = frozenset({ACKNOWLEDGED, INVESTIGATING, AWAITING_CUSTOMER, RESOLVED, CLOSED})
+
+
+def is_first_response(previous: str | None, state: str, already_responded: bool) -> bool:
+	"""True when moving from ``previous`` to ``state`` is the complaint's first response: the first move
+	by an agent out of New or Escalated (or any later state) that is not an escalation."""
+	_check_state(state)
+	return not already_responded and previous != state and state in RESPONSE_STATES
+
+
+def stages_to_watch(
+	state: str,
+	*,
+	on_hold: bool,
+	responded: bool,
+	has_response_deadline: bool,
+	has_resolution_deadline: bool,
+) -> tuple[str, ...]:
+	"""The stages whose clocks run now: none while the complaint is closed or waits for the customer;
+	the first response until it is recorded; the resolution, from the start, until the complaint is
+	resolved, whether or not anyone has responded yet."""
+	_check_state(state)
+	if state not in OPEN_STATES or state in SLA_PAUSED_STATES or on_hold:
+		return ()
+	stages = []
+	if has_response_deadline and not responded:
+		stages.append(RESPONSE)
+	if has_resolution_deadline:
+		stages.append(RESOLUTION)
+	return tuple(stages)
+
+
+@dataclass(frozen=True)
+class StageStep:
+	"""What the watch does for one stage: ``level`` is the escalation now due (None: nothing new) and
+	``breached`` says the stage's breach is to be recorded now (once, at the deadline it missed)."""
+
+	level: EscalationLevel | None
+	breached: bool
+
+
+def watch_stage(
+	chain: Sequence[EscalationLevel], current_level: int, evaluation: SlaEvaluation, breach_recorded: bool
+) -> StageStep:
+	"""One stage's step: its own escalation level and breach record, independent of the other stage."""
+	return StageStep(
+		next_escalation(chain, current_level, evaluation.share),
+		evaluation.status == STATUS_BREACHED and not breach_recorded,
+	)
+
+
+def first_breach(breaches: Mapping[str, datetime | None]) -> tuple[str, datetime] | None:
+	"""The stage that breached first and when, from each stage's breach moment (None: not breached);
+	ties go to the earlier stage."""
+	found = [
+		(moment, SLA_STAGES.index(stage), stage) for stage, moment in breaches.items() if moment is not None
+	]
+	if not found:
+		return None
+	moment, _order, stage = min(found)
+	return stage, moment

@@ -1,13 +1,30 @@
 """Portal isolation over HTTP: a customer's portal user sees only their own complaints."""
 
 import frappe
-from frappe.tests.test_api import FrappeAPITestCase
+from frappe.tests.test_api import FrappeAPITestCase, make_request
 from frappe.utils import get_test_client
 
-from crm_plus.tests.utils import create_customer
+from crm_plus.constants import CS_AGENT
+from crm_plus.tests.security import token
+from crm_plus.tests.utils import create_customer, create_user
 
 PORTAL_USER = "crm-portal-customer@example.com"
 PASSWORD = "Crm-Portal-Test-2026!"
+AGENT = "crm-portal-desk-agent@example.com"
+# What the customer service works with, not what the customer sees (permission level 1)
+INTERNAL = {
+	"assigned_to": AGENT,
+	"root_cause_category": "Product Defect",
+	"root_cause_analysis": "Supplier batch 42 had thin lids",
+	"corrective_action": "Replaced the lid",
+	"preventive_action": "Lids checked at goods receipt",
+	"compensation": 25,
+	"cost": 26,
+	"escalation_level": 2,
+	"sla_breach": "First Response",
+	"sla_warning_sent": 1,
+	"resolution_escalation_level": 1,
+}
 
 
 class TestComplaintPortal(FrappeAPITestCase):
@@ -52,6 +69,11 @@ class TestComplaintPortal(FrappeAPITestCase):
 
 	@classmethod
 	def tearDownClass(cls):
+		frappe.db.rollback()
+		names = frappe.get_all(
+			"Customer Complaint", filters={"customer": ("in", (cls.mine, cls.theirs))}, pluck="name"
+		)
+		frappe.db.delete("Customer Complaint Remedy", {"parent": ("in", names or [""])})
 		frappe.db.delete("Customer Complaint", {"customer": ("in", (cls.mine, cls.theirs))})
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
@@ -122,3 +144,60 @@ class TestComplaintPortal(FrappeAPITestCase):
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value("Customer Complaint", self.my_complaint, "satisfaction"), 5)
 		self.assertFalse(frappe.db.get_value("Customer Complaint", self.their_complaint, "satisfaction"))
+
+	def test_portal_reads_customer_facing_fields_only(self):
+		create_user(AGENT, CS_AGENT)
+		frappe.db.set_value(
+			"Customer Complaint",
+			self.my_complaint,
+			{**INTERNAL, "resolution": "We sent a new lid", "resolution_type": "Replacement"},
+		)
+		remedy = frappe.get_doc(
+			{
+				"doctype": "Customer Complaint Remedy",
+				"parent": self.my_complaint,
+				"parenttype": "Customer Complaint",
+				"parentfield": "remedies",
+				"remedy_type": "Refund",
+				"amount": 1,
+				"document_status": "Draft",
+				"idx": 1,
+			}
+		)
+		remedy.db_insert()
+		agent = {"Authorization": token(AGENT)}
+		frappe.db.commit()  # nosemgrep: visible to the request threads
+
+		# the desk reads everything (permission level 1 goes with level 0 for the staff's roles)
+		desk = make_request(  # a client of its own: the portal user's session cookie would win over a token
+			target=get_test_client(use_cookies=False).get,
+			args=(self.resource("Customer Complaint", self.my_complaint),),
+			kwargs={"headers": agent},
+		)
+		self.assertEqual(desk.status_code, 200, desk.text)
+		self.assertEqual({f: desk.json["data"].get(f) for f in INTERNAL}, INTERNAL)
+		self.assertEqual([r["name"] for r in desk.json["data"]["remedies"]], [remedy.name])
+
+		self.login()
+		own = self.get(self.resource("Customer Complaint", self.my_complaint))
+		self.assertEqual(own.status_code, 200, own.text)
+		data = own.json["data"]
+		self.assertEqual(
+			(data["subject"], data["resolution"], data["resolution_type"]),
+			("Mine: broken lid", "We sent a new lid", "Replacement"),
+		)
+		# Frappe leaves the fields out or answers their empty value (0 for a number)
+		self.assertEqual({f: data[f] for f in INTERNAL if data.get(f)}, {})
+		self.assertFalse(data.get("remedies"))
+		self.assertNotIn("Supplier batch", own.text)
+		listing = self.get(
+			self.resource("Customer Complaint"),
+			{"fields": '["name", "subject", "root_cause_analysis", "assigned_to", "cost"]'},
+		)
+		self.assertEqual(listing.status_code, 200, listing.text)
+		(row,) = [r for r in listing.json["data"] if r["name"] == self.my_complaint]
+		self.assertEqual(
+			{f: v for f, v in row.items() if v}, {"name": self.my_complaint, "subject": "Mine: broken lid"}
+		)
+		row = self.get(self.resource("Customer Complaint Remedy", remedy.name))
+		self.assertEqual(row.status_code, 403, row.text)

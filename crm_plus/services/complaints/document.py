@@ -3,11 +3,13 @@ its cost, and the assignment that follows its assignee."""
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, getdate, now_datetime
+from frappe.utils import cint, flt, get_datetime, getdate, now_datetime
 
 from crm_plus.constants import CUSTOMER_COMPLAINT
 from crm_plus.domain import sla
 from crm_plus.services.assignments import open_todo, set_todo_status
+from crm_plus.services.complaints.facts import COMPLAINT_FACTS, SET_WHEN_FILED, refuse_client_changes
+from crm_plus.services.complaints.sla_watch import missed_at
 from crm_plus.services.parties import customer_by_email, customer_of_contact
 from crm_plus.services.settings import get_settings
 
@@ -36,6 +38,7 @@ def file_complaint(values: dict):
 
 
 def validate(doc):
+	refuse_client_changes(doc, COMPLAINT_FACTS, SET_WHEN_FILED)  # before the server sets them below
 	before = doc.get_doc_before_save()
 	for field in SURVEY_FIELDS:
 		doc.set(field, before.get(field) if before else None)
@@ -49,7 +52,7 @@ def validate(doc):
 	if not doc.customer and doc.channel != "Email":
 		frappe.throw(_("Customer is required"), frappe.MandatoryError)
 	if not doc.opened_on:  # the Customer 360 and the SLA reports date a complaint by it
-		doc.opened_on = doc.creation or now_datetime()
+		doc.opened_on = doc.creation or _now()
 	for fieldname, doctype in (
 		("sales_invoice", "Sales Invoice"),
 		("sales_order", "Sales Order"),
@@ -64,13 +67,13 @@ def validate(doc):
 			)
 	previous = before.status if before else None
 	if previous != doc.status:
-		now = now_datetime()
-		# the first response is an agent's move out of New; an escalation is not a response
-		responded = doc.status not in (sla.NEW, sla.ESCALATED)
-		if previous in (None, sla.NEW) and responded and not doc.get("first_responded_on"):
-			if doc.meta.has_field("first_responded_on"):
-				doc.first_responded_on = now  # acknowledging is the first response
-		if doc.status == sla.RESOLVED:
+		now = _now()
+		# the first response is an agent's first move out of New or Escalated; an escalation is not one
+		if doc.meta.has_field("first_responded_on") and sla.is_first_response(
+			previous, doc.status, bool(doc.get("first_responded_on"))
+		):
+			doc.first_responded_on = now
+		if doc.status in sla.CLOSED_STATES and previous not in sla.CLOSED_STATES:
 			doc.resolved_on = now
 		if doc.status == sla.CLOSED:
 			doc.closed_on = now
@@ -78,6 +81,7 @@ def validate(doc):
 			doc.times_reopened = cint(doc.times_reopened) + 1
 			doc.resolved_on = doc.closed_on = None
 			doc.satisfaction_token = None
+			_rearm_resolution(doc)
 	if doc.status in (sla.RESOLVED, sla.CLOSED) and not doc.resolution_type:
 		frappe.throw(_("Set the Resolution Type before resolving the complaint"), frappe.MandatoryError)
 	doc.cost = flt(doc.compensation) + sum(
@@ -85,6 +89,54 @@ def validate(doc):
 	)
 	if not abs(doc.cost) < MAX_AMOUNT:
 		frappe.throw(_("The cost of the complaint (compensation and remedies) is out of range"))
+
+
+def _now():
+	"""Now, or the time a test or an import sets (ERPNext's SLA reads the same flag)."""
+	return get_datetime(frappe.flags.current_time) if frappe.flags.current_time else now_datetime()
+
+
+def _rearm_resolution(doc):
+	"""A reopened complaint is watched again: the resolution stage starts over at level 0 (its breach,
+	if any, stays on record) and it no longer counts as resolved within the SLA."""
+	doc.resolution_escalation_level = 0
+	doc.resolved_within_sla = 0
+	doc.escalation_level = cint(doc.response_escalation_level)
+	doc.sla_warning_sent = int(cint(doc.response_escalation_level) > 0 and not doc.get("first_responded_on"))
+
+
+def before_save(doc):
+	"""The stages' outcome once ERPNext's Service Level Agreement has set its deadlines (its validate
+	hook runs after the controller's): in time or not, from the timestamps, and a breach the 15-minute
+	watch did not see, stamped with the deadline it missed."""
+	before = doc.get_doc_before_save()
+	previous = before.status if before else None
+	if previous == doc.status:
+		return
+	start = doc.get("service_level_agreement_creation") or doc.creation
+	if doc.status in sla.CLOSED_STATES and previous not in sla.CLOSED_STATES:
+		deadline = doc.get("sla_resolution_by")
+		resolved = get_datetime(doc.resolved_on) if doc.resolved_on else None
+		doc.resolved_within_sla = int(
+			sla.met_deadline(resolved, get_datetime(deadline) if deadline else None)
+		)
+		if deadline and resolved and not doc.resolved_within_sla and not doc.resolution_breached_on:
+			doc.resolution_breached_on = missed_at(doc.get("service_level_agreement"), start, deadline)
+	responded, deadline = doc.get("first_responded_on"), doc.get("response_by")
+	if responded and deadline and not (before and before.get("first_responded_on")):
+		if get_datetime(responded) > get_datetime(deadline) and not doc.response_breached_on:
+			doc.response_breached_on = missed_at(doc.get("service_level_agreement"), start, deadline)
+	if not doc.sla_breach:
+		first = sla.first_breach(
+			{
+				sla.RESPONSE: get_datetime(doc.response_breached_on) if doc.response_breached_on else None,
+				sla.RESOLUTION: get_datetime(doc.resolution_breached_on)
+				if doc.resolution_breached_on
+				else None,
+			}
+		)
+		if first:
+			doc.sla_breach, doc.sla_breached_on = first
 
 
 def on_update(doc):
@@ -112,6 +164,7 @@ def _assign(doc, user):
 		CUSTOMER_COMPLAINT,
 		doc.name,
 		user,
-		getdate(doc.sla_resolution_by or doc.response_by or now_datetime()),
+		# ERPNext's deadlines exist only once a Service Level Agreement is set up for complaints
+		getdate(doc.get("sla_resolution_by") or doc.get("response_by") or now_datetime()),
 		_("Complaint: {0}").format(doc.subject),
 	)

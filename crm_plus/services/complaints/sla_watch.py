@@ -1,6 +1,6 @@
-"""The SLA watch that ERPNext lacks: every 15 minutes, breaches marked, assignees warned and complaints
-escalated along the chain. Deadlines come from ERPNext's Service Level Agreement; the arithmetic and
-the escalation rules from `crm_plus.domain.sla`."""
+"""The SLA watch that ERPNext lacks: every 15 minutes, per stage (first response, resolution), breaches
+recorded, assignees warned and complaints escalated along the chain. Deadlines come from ERPNext's
+Service Level Agreement; the arithmetic and the escalation rules from `crm_plus.domain.sla`."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -68,9 +68,28 @@ def escalation_chain() -> list[sla.EscalationLevel]:
 	return chain
 
 
+# Each stage's record on the complaint: its escalation level and its breach (the deadline it missed).
+STAGE_FIELDS = {
+	sla.RESPONSE: ("response_by", "response_escalation_level", "response_breached_on"),
+	sla.RESOLUTION: ("sla_resolution_by", "resolution_escalation_level", "resolution_breached_on"),
+}
+
+
+def missed_at(agreement: str | None, start, deadline) -> datetime:
+	"""When a clock started at `start` ran out of working time against `deadline`: the deadline itself
+	when it falls in working hours, else the last working moment before it (ERPNext pushes a deadline
+	back by the hold time in calendar time)."""
+	start, deadline = get_datetime(start), get_datetime(deadline)
+	cal = calendar_for(agreement) if agreement else None
+	if not cal or not cal.has_working_time or deadline <= start:
+		return deadline
+	return sla.clock_runs_out_at(start, sla.business_seconds_between(start, deadline, cal), cal) or deadline
+
+
 def check_slas(now: datetime | None = None) -> dict:
-	"""Scheduled (every 15 minutes): mark breaches when they happen, warn the assignee and escalate
-	along the chain. One read of the open complaints; a write only for those that change."""
+	"""Scheduled (every 15 minutes): per stage (first response, resolution), warn the assignee, escalate
+	along the chain and record the breach, each stage with its own level and record. One read of the
+	open complaints; a write only for those that change."""
 	now = get_datetime(now or now_datetime())
 	if not frappe.get_meta(CUSTOMER_COMPLAINT).has_field("service_level_agreement"):
 		return {"breached": 0, "warned": 0, "escalated": 0}  # no Service Level Agreement set up yet
@@ -85,47 +104,55 @@ def check_slas(now: datetime | None = None) -> dict:
 			"service_level_agreement",
 			"service_level_agreement_creation",
 			"creation",
-			"response_by",
 			"first_responded_on",
-			"sla_resolution_by",
 			"on_hold_since",
 			"sla_breach",
-			"escalation_level",
+			*(field for fields in STAGE_FIELDS.values() for field in fields),
 		],
 	)
 	chain = escalation_chain()
 	calendars: dict[str, sla.BusinessCalendar] = {}
 	counts = {"breached": 0, "warned": 0, "escalated": 0}
 	for row in rows:
-		if row.status in sla.SLA_PAUSED_STATES or row.on_hold_since:
-			continue  # the clock is paused while we wait for the customer
+		stages = sla.stages_to_watch(
+			row.status,
+			on_hold=bool(row.on_hold_since),  # the clock is paused while we wait for the customer
+			responded=bool(row.first_responded_on),
+			has_response_deadline=bool(row.response_by),
+			has_resolution_deadline=bool(row.sla_resolution_by),
+		)
+		if not stages:
+			continue
 		cal = calendars.get(row.service_level_agreement) or calendars.setdefault(
 			row.service_level_agreement, calendar_for(row.service_level_agreement)
 		)
 		if not cal.has_working_time:
 			continue
 		start = get_datetime(row.service_level_agreement_creation or row.creation)
-		due, stage = (
-			(row.response_by, "First Response")
-			if not row.first_responded_on
-			else (row.sla_resolution_by, "Resolution")
-		)
-		if not due:
-			continue
-		evaluation = sla.evaluate(start, get_datetime(due), now, cal, warn_share=chain[0].at_share)
-		updates = {}
-		if evaluation.status == sla.STATUS_BREACHED and not row.sla_breach:
-			updates.update({"sla_breach": stage, "sla_breached_on": now})
-			counts["breached"] += 1
-		level = sla.next_escalation(chain, cint(row.escalation_level), evaluation.share)
-		if level:
-			updates["escalation_level"] = level.level
-			_escalate(row, level, evaluation, stage)
-			counts["warned" if level.role_or_user == sla.ASSIGNEE else "escalated"] += 1
-			if level.role_or_user == sla.ASSIGNEE:
+		updates, breaches = {}, {}
+		for stage in stages:
+			due_field, level_field, breach_field = STAGE_FIELDS[stage]
+			evaluation = sla.evaluate(
+				start, get_datetime(row[due_field]), now, cal, warn_share=chain[0].at_share
+			)
+			step = sla.watch_stage(chain, cint(row[level_field]), evaluation, bool(row[breach_field]))
+			if step.breached:
+				# stamped with the moment the clock ran out, not with when this job noticed
+				breaches[stage] = sla.clock_runs_out_at(start, evaluation.target_seconds, cal)
+				updates[breach_field] = breaches[stage]
+				counts["breached"] += 1
+			if step.level:
+				updates[level_field] = row[level_field] = step.level.level
+				_escalate(row, step.level, evaluation, stage)
+				counts["warned" if step.level.role_or_user == sla.ASSIGNEE else "escalated"] += 1
 				updates["sla_warning_sent"] = 1
+		first = sla.first_breach(breaches)
+		if first and not row.sla_breach:
+			updates["sla_breach"], updates["sla_breached_on"] = first  # the stage that breached first
 		if updates:
-			frappe.db.set_value(CUSTOMER_COMPLAINT, row.name, updates, update_modified=False)
+			updates["escalation_level"] = max(cint(row[STAGE_FIELDS[s][1]]) for s in STAGE_FIELDS)
+			# `modified` moves, so that a form opened before this write is not saved over it
+			frappe.db.set_value(CUSTOMER_COMPLAINT, row.name, updates)
 	return counts
 
 
@@ -147,6 +174,7 @@ def _escalate(row, level, evaluation, stage):
 			doc.add_comment("Info", subject)
 			doc.flags.ignore_permissions = True
 			doc.save()
+			row.status = sla.ESCALATED  # the other stage, in the same run, escalates no further
 	for user in recipients:
 		frappe.get_doc(
 			{

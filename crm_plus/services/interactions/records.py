@@ -7,13 +7,17 @@ from frappe.utils import getdate, now_datetime
 
 from crm_plus.constants import CUSTOMER_INTERACTION
 from crm_plus.services.assignments import open_todo, set_todo_status
+from crm_plus.services.complaints.facts import refuse_client_changes
 from crm_plus.services.parties import contact_belongs_to, customer_of
 
 PARTY_NAME_FIELD = {"Customer": "customer_name", "Lead": "lead_name", "Prospect": "company_name"}
+# A follow-up's outcome: set when it is done (here, or when its assignment is closed), never by a client.
+FOLLOW_UP_FACTS = ("follow_up_done_on", "follow_up_on_time")
 
 
 def validate(doc):
 	"""Derive the customer and party name from the party; keep the follow-up fields consistent."""
+	refuse_client_changes(doc, FOLLOW_UP_FACTS)
 	if doc.party_type not in PARTY_NAME_FIELD:
 		frappe.throw(_("Party Type must be Customer, Lead or Prospect"), title=_("Invalid Party Type"))
 	if not doc.party:
@@ -46,6 +50,17 @@ def _validate_follow_up(doc):
 		doc.follow_up_status = "Open"
 	if not doc.next_follow_up_on and doc.follow_up_status == "Open":
 		doc.follow_up_status = "Cancelled"
+	before = doc.get_doc_before_save()
+	was_done = bool(before) and before.follow_up_status == "Done"
+	if doc.follow_up_status == "Done" and not was_done:
+		doc.follow_up_done_on = now_datetime()
+		doc.follow_up_on_time = _on_time(doc.follow_up_done_on, doc.next_follow_up_on)
+	elif doc.follow_up_status != "Done" and was_done:
+		doc.follow_up_done_on, doc.follow_up_on_time = None, 0
+
+
+def _on_time(done_on, due_on) -> int:
+	return int(bool(due_on) and getdate(done_on) <= getdate(due_on))
 
 
 def sync_follow_up(doc):
@@ -90,9 +105,7 @@ def complete_follow_up(name: str, outcome: str | None = None):
 	doc.check_permission("write")
 	if doc.follow_up_status != "Open":
 		frappe.throw(_("Interaction {0} has no open follow-up").format(frappe.bold(name)))
-	doc.follow_up_status = "Done"
-	doc.follow_up_done_on = now_datetime()
-	doc.follow_up_on_time = int(getdate(doc.follow_up_done_on) <= getdate(doc.next_follow_up_on))
+	doc.follow_up_status = "Done"  # validate records when, and whether on time
 	if outcome:
 		doc.outcome = "\n".join(filter(None, [doc.outcome, outcome]))
 	doc.save()
@@ -112,5 +125,5 @@ def on_todo_update(todo, method=None):
 	if todo.status == "Closed":
 		values["follow_up_done_on"] = now_datetime()
 		next_on = frappe.db.get_value(CUSTOMER_INTERACTION, todo.reference_name, "next_follow_up_on")
-		values["follow_up_on_time"] = int(getdate(values["follow_up_done_on"]) <= getdate(next_on))
+		values["follow_up_on_time"] = _on_time(values["follow_up_done_on"], next_on)
 	frappe.db.set_value(CUSTOMER_INTERACTION, todo.reference_name, values)

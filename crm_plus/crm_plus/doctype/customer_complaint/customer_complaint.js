@@ -8,9 +8,18 @@ frappe.ui.form.on("Customer Complaint", {
 		}
 	},
 	refresh(frm) {
-		if (frm.doc.sla_breach) {
+		// each stage's breach, stamped with the deadline it missed (complaints from before the watch per
+		// stage have the first breach only)
+		const breaches = [
+			[frm.doc.response_breached_on ? "First Response" : null, frm.doc.response_breached_on],
+			[frm.doc.resolution_breached_on ? "Resolution" : null, frm.doc.resolution_breached_on],
+		].filter((breach) => breach[0]);
+		if (!breaches.length && frm.doc.sla_breach) breaches.push([frm.doc.sla_breach, frm.doc.sla_breached_on]);
+		if (breaches.length) {
 			frm.dashboard.set_headline_alert(
-				__("{0} SLA breached on {1}", [__(frm.doc.sla_breach), frappe.datetime.str_to_user(frm.doc.sla_breached_on)]),
+				breaches
+					.map(([stage, on]) => __("{0} SLA breached on {1}", [__(stage), frappe.datetime.str_to_user(on)]))
+					.join("<br>"),
 				"red"
 			);
 		}

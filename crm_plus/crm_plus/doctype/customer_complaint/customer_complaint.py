@@ -4,7 +4,6 @@
 from frappe.model.document import Document
 
 from crm_plus.services.complaints import document as complaint_document
-from crm_plus.services.complaints import portal as complaint_portal
 from crm_plus.services.field_values import check_field_values
 
 
@@ -45,6 +44,8 @@ class CustomerComplaint(Document):
 		raised_by: DF.Data | None
 		remedies: DF.Table[CustomerComplaintRemedy]
 		resolution: DF.Text | None
+		resolution_breached_on: DF.Datetime | None
+		resolution_escalation_level: DF.Int
 		resolution_type: DF.Literal[
 			"",
 			"Explanation",
@@ -56,6 +57,9 @@ class CustomerComplaint(Document):
 			"Other",
 		]
 		resolved_on: DF.Datetime | None
+		resolved_within_sla: DF.Check
+		response_breached_on: DF.Datetime | None
+		response_escalation_level: DF.Int
 		root_cause_analysis: DF.Text | None
 		root_cause_category: DF.Literal[
 			"",
@@ -98,14 +102,8 @@ class CustomerComplaint(Document):
 		check_field_values(self)
 		complaint_document.validate(self)
 
+	def before_save(self):
+		complaint_document.before_save(self)
+
 	def on_update(self):
 		complaint_document.on_update(self)
-
-
-def get_permission_query_conditions(user: str | None = None) -> str:
-	"""Portal users see only the complaints of the customers they belong to."""
-	return complaint_portal.portal_query_conditions(user)
-
-
-def has_permission(doc, ptype: str = "read", user: str | None = None) -> bool:
-	return complaint_portal.portal_has_permission(doc, ptype, user)

@@ -194,6 +194,90 @@ class TestComplaintWorkflowAndSLA(FrappeTestCase):
 			frappe.db.exists("Notification Log", {"for_user": self.crm_manager, "document_name": doc.name})
 		)
 
+	@change_settings(
+		"CRM Plus Settings",
+		sla_warn_percent=75,
+		escalate_to_manager_percent=100,
+		escalate_to_crm_manager_percent=150,
+	)
+	def test_each_stage_warns_escalates_and_breaches_on_its_own(self):
+		doc = make_complaint(self.customer, assigned_to=self.agent)
+		# nobody responds: the response deadline (Tuesday 11:00) passes, the watch sees it at 11:30
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 5, 11, 30))
+		values = frappe.db.get_value(COMPLAINT, doc.name, ["*"], as_dict=True)
+		self.assertEqual(
+			(values.response_escalation_level, values.resolution_escalation_level, values.status),
+			(2, 0, "Escalated"),
+		)
+		# stamped with the deadline it missed, not with when the job noticed
+		self.assertEqual(values.response_breached_on, datetime.datetime(2030, 3, 5, 11, 0))
+		self.assertEqual(
+			(values.sla_breach, values.sla_breached_on), ("First Response", values.response_breached_on)
+		)
+		# the resolution clock runs on though nobody responded: 13 of 16 working hours by Wednesday noon
+		counts = sla_watch.check_slas(now=datetime.datetime(2030, 3, 6, 12, 0))
+		self.assertGreaterEqual(counts["warned"], 1)
+		self.assertEqual(frappe.db.get_value(COMPLAINT, doc.name, "resolution_escalation_level"), 1)
+		self.assertEqual(
+			frappe.db.count(
+				"Notification Log",
+				{"for_user": self.agent, "document_name": doc.name, "subject": ("like", "%resolution%")},
+			),
+			1,
+		)
+		# past the resolution deadline (Wednesday 15:00): its own breach, the first one stays the summary
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 6, 15, 30))
+		values = frappe.db.get_value(COMPLAINT, doc.name, ["*"], as_dict=True)
+		self.assertEqual(values.resolution_breached_on, datetime.datetime(2030, 3, 6, 15, 0))
+		self.assertEqual(values.resolution_escalation_level, 2)
+		self.assertEqual((values.sla_breach, values.escalation_level), ("First Response", 3))
+
+	def test_escalated_from_new_gets_its_first_response_when_worked(self):
+		doc = make_complaint(self.customer)
+		with self.set_user(self.manager):
+			doc = apply_workflow(frappe.get_doc(COMPLAINT, doc.name), "Escalate")
+			self.assertFalse(doc.first_responded_on)  # an escalation is not a response
+			frappe.flags.current_time = datetime.datetime(2030, 3, 5, 10, 0)
+			try:
+				doc = apply_workflow(frappe.get_doc(COMPLAINT, doc.name), "Resume Investigation")
+			finally:
+				frappe.flags.current_time = None
+		self.assertEqual(doc.first_responded_on, datetime.datetime(2030, 3, 5, 10, 0))
+		self.assertFalse(doc.response_breached_on)  # before Tuesday 11:00
+
+	@change_settings(
+		"CRM Plus Settings",
+		sla_warn_percent=75,
+		escalate_to_manager_percent=100,
+		escalate_to_crm_manager_percent=150,
+	)
+	def test_reopening_rearms_the_resolution_clock(self):
+		doc = make_complaint(self.customer, assigned_to=self.agent, resolution_type="Explanation")
+
+		def act(at, action):
+			frappe.flags.current_time = at
+			try:
+				with self.set_user(self.agent):
+					return apply_workflow(frappe.get_doc(COMPLAINT, doc.name), action)
+			finally:
+				frappe.flags.current_time = None
+
+		act(datetime.datetime(2030, 3, 1, 16, 0), "Acknowledge")
+		act(datetime.datetime(2030, 3, 1, 16, 5), "Start Investigation")
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 6, 12, 0))  # 13 of 16 h: the agent is warned
+		self.assertEqual(frappe.db.get_value(COMPLAINT, doc.name, "resolution_escalation_level"), 1)
+		resolved = act(datetime.datetime(2030, 3, 6, 12, 30), "Resolve")
+		self.assertEqual(resolved.resolved_within_sla, 1)
+		reopened = act(datetime.datetime(2030, 3, 6, 13, 0), "Reopen")
+		self.assertEqual((reopened.resolution_escalation_level, reopened.resolved_within_sla), (0, 0))
+		act(datetime.datetime(2030, 3, 6, 13, 5), "Start Investigation")
+		# ERPNext moved the deadline by the half hour it was resolved (to 15:30): warned again at 14:00
+		sla_watch.check_slas(now=datetime.datetime(2030, 3, 6, 14, 0))
+		self.assertEqual(frappe.db.get_value(COMPLAINT, doc.name, "resolution_escalation_level"), 1)
+		self.assertEqual(
+			frappe.db.count("Notification Log", {"for_user": self.agent, "document_name": doc.name}), 2
+		)
+
 	def test_clock_pauses_while_awaiting_customer(self):
 		doc = make_complaint(self.customer)
 		doc = apply_workflow(doc, "Acknowledge")

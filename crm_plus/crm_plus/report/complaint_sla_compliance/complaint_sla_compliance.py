@@ -42,7 +42,8 @@ def fetch(filters):
 			c.first_responded_on,
 			c.sla_resolution_by,
 			c.sla_resolution_date,
-			c.sla_breach,
+			c.response_breached_on,
+			c.resolution_breached_on,
 			c.total_hold_time,
 		)
 		.where(
@@ -90,8 +91,11 @@ def summarise(rows, group_by):
 		g.complaints += 1
 		response = _met(row.first_responded_on, row.response_by, now)
 		resolution = _met(row.sla_resolution_date, row.sla_resolution_by, now)
-		if row.sla_breach == "First Response":
+		# a breach the SLA watch recorded stands, even if a reopening later moved the deadline
+		if row.response_breached_on:
 			response = False
+		if row.resolution_breached_on:
+			resolution = False
 		g.response_met += response is True
 		g.response_breached += response is False
 		g.resolution_met += resolution is True

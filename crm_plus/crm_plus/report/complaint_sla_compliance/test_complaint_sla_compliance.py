@@ -38,3 +38,25 @@ class TestComplaintSLACompliance(FrappeTestCase):
 		self.assertTrue(chart)
 		with self.assertRaises(frappe.ValidationError):
 			execute({"from_date": "2030-01-01", "to_date": "2030-12-31", "group_by": "Colour"})
+
+	def test_a_recorded_breach_stands(self):
+		"""Resolved late, reopened (ERPNext moves the deadline by the time it was resolved), resolved again:
+		the breach the watch recorded still counts."""
+		ensure_sla()
+		customer = create_customer("_Test SLA Report Customer")
+		doc = make_complaint(customer, category="Invoice", resolution_type="Explanation")
+		frappe.flags.current_time = datetime.datetime(2030, 3, 5, 10, 0)
+		try:
+			apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Resolve on First Contact")
+		finally:
+			frappe.flags.current_time = None
+		filters = {"from_date": "2030-03-01", "to_date": "2030-03-31", "group_by": "Category"}
+		(invoice,) = [r for r in execute(filters)[1] if r.group == "Invoice"]
+		self.assertEqual((invoice.resolution_met, invoice.resolution_breached), (1, 0))
+		frappe.db.set_value(
+			"Customer Complaint",
+			doc.name,
+			{"resolution_breached_on": datetime.datetime(2030, 3, 5, 9, 30), "sla_breach": "Resolution"},
+		)
+		(invoice,) = [r for r in execute(filters)[1] if r.group == "Invoice"]
+		self.assertEqual((invoice.resolution_met, invoice.resolution_breached), (0, 1))

@@ -25,7 +25,7 @@ def execute(filters=None):
 			where follow_up_status = 'Done' and follow_up_on_time = 1
 				and follow_up_done_on >= %(start)s and follow_up_done_on < %(end)s group by follow_up_by""",
 		"complaints_within_sla": """select assigned_to as user, count(*) as n from `tabCustomer Complaint`
-			where resolved_on >= %(start)s and resolved_on < %(end)s and ifnull(sla_breach, '') = ''
+			where resolved_on >= %(start)s and resolved_on < %(end)s and resolved_within_sla = 1
 				and assigned_to is not null group by assigned_to""",
 		"won_back": """select plan_owner as user, count(*) as n from `tabRetention Plan`
 			where status = 'Won Back' and won_back_on >= %(start)s and won_back_on < %(end)s group by plan_owner""",
