@@ -649,12 +649,12 @@ class Generator:
 		hours = f"4 + floor(pow({u('hours', 'o.seq')}, 2) * 120)"
 		frappe.db.sql(
 			f"""insert ignore into `tabCustomer Complaint` (name, naming_series, subject, customer,
-				customer_name, status, severity, channel, category, opened_on, description,
+				customer_name, company, status, severity, channel, category, opened_on, description,
 				root_cause_category, resolution_type, resolution, resolved_on, closed_on, compensation, cost,
 				satisfaction, satisfaction_on, sla_breach, sla_breached_on, docstatus, idx,
 				creation, modified, owner, modified_by {sla_columns})
 			select t.name, 'CRM-CMP-.YYYY.-', concat(t.category, ' complaint'), c.name, c.customer_name,
-				t.status, t.severity, t.channel, t.category, t.opened, 'Generated complaint',
+				%(company)s, t.status, t.severity, t.channel, t.category, t.opened, 'Generated complaint',
 				if(t.resolved is null, null, t.cause), if(t.resolved is null, null, 'Explanation'),
 				if(t.resolved is null, null, 'Explained and settled'), t.resolved,
 				if(t.status = '{sla.CLOSED}', t.resolved + interval 2 day, null), t.compensation, t.compensation,

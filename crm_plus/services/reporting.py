@@ -34,3 +34,11 @@ def in_company_currency(rows: list, company: str) -> list:
 	for row in rows:
 		row["currency"] = currency
 	return rows
+
+
+def for_company(query, table, filters):
+	"""Narrow a report to the company chosen in its filters (checked against the user's companies)."""
+	if filters.get("company"):
+		check_company(filters.company)
+		query = query.where(table.company == filters.company)
+	return query

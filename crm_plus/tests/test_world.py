@@ -241,3 +241,40 @@ class TestRestrictedRepsOverHTTP(FrappeAPITestCase):
 			{"report_name": "Churn Risk", "filters": {"company": w.US}},
 		)
 		self.assertEqual(response.status_code, 403, response.text[-300:])
+
+
+class TestComplaintsPerCompany(WorldTestCase):
+	def complaint(self, key, **values):
+		return frappe.get_doc(
+			{"doctype": "Customer Complaint", "subject": "World", "customer": self.customer(key), **values}
+		).insert()
+
+	def test_a_complaint_takes_the_company_of_its_documents_else_the_chosen_one(self):
+		invoice = frappe.db.get_value("Sales Invoice", {"customer": self.customer("eu"), "docstatus": 1})
+		self.assertEqual(self.complaint("eu", sales_invoice=invoice).company, w.EU)
+		# without documents: the company chosen, else the user's default, as ERPNext fills a new form
+		self.assertEqual(self.complaint("eu", company=w.EU).company, w.EU)
+		self.assertEqual(self.complaint("eu").company, frappe.defaults.get_user_default("Company"))
+		# the invoice decides, whatever default the form started with
+		self.assertEqual(self.complaint("eu", sales_invoice=invoice, company=w.US).company, w.EU)
+
+	def test_figures_of_one_company_count_its_complaints_only(self):
+		from crm_plus.crm_plus.report.complaint_ageing.complaint_ageing import execute as ageing
+
+		self.complaint("eu")
+		self.complaint("usd")
+		_c, rows, *_ = ageing({"company": w.EU, "group_by": "Status"})
+		_c, all_rows, *_ = ageing({"group_by": "Status"})
+		eu = frappe.db.count(
+			"Customer Complaint", {"company": w.EU, "status": ("not in", ("Resolved", "Closed"))}
+		)
+		self.assertEqual(sum(r["total"] for r in rows), eu)
+		self.assertGreater(sum(r["total"] for r in all_rows), eu)
+
+	def test_a_remedy_is_billed_by_the_complaints_company_never_a_guess(self):
+		from crm_plus.services.complaints import remedies
+
+		doc = self.complaint("usd")
+		frappe.db.set_value("Customer Complaint", doc.name, "company", None)
+		with self.assertRaises(frappe.MandatoryError):
+			remedies.make_refund(doc.name, 10)

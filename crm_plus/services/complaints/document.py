@@ -53,6 +53,7 @@ def validate(doc):
 		frappe.throw(_("Customer is required"), frappe.MandatoryError)
 	if not doc.opened_on:  # the Customer 360 and the SLA reports date a complaint by it
 		doc.opened_on = doc.creation or _now()
+	set_company(doc)
 	for fieldname, doctype in (
 		("sales_invoice", "Sales Invoice"),
 		("sales_order", "Sales Order"),
@@ -89,6 +90,44 @@ def validate(doc):
 	)
 	if not abs(doc.cost) < MAX_AMOUNT:
 		frappe.throw(_("The cost of the complaint (compensation and remedies) is out of range"))
+
+
+REFERENCES = (
+	("sales_invoice", "Sales Invoice"),
+	("sales_order", "Sales Order"),
+	("delivery_note", "Delivery Note"),
+)
+
+
+def set_company(doc):
+	"""The company a complaint is about: its invoice's, order's or delivery note's; else the one chosen
+	or the user's default company, as ERPNext fills a new document's; else the company of the customer's
+	latest invoice. With none to go by, the user must choose one."""
+	from_documents = next(
+		(
+			frappe.db.get_value(doctype, doc.get(fieldname), "company")
+			for fieldname, doctype in REFERENCES
+			if doc.get(fieldname)
+		),
+		None,
+	)
+	if from_documents:  # the documents decide (a new form's company is only the user's default)
+		doc.company = from_documents
+		return
+	if doc.company:  # chosen, or the user's default company as Frappe fills a new document's
+		return
+	doc.company = frappe.defaults.get_user_default("Company") or frappe.defaults.get_global_default("company")
+	if not doc.company and doc.customer:  # no default: where the customer last bought
+		doc.company = frappe.db.get_value(
+			"Sales Invoice",
+			{"customer": doc.customer, "docstatus": 1},
+			"company",
+			order_by="posting_date desc, creation desc",
+		)
+	if not doc.company and doc.channel != "Email":
+		frappe.throw(
+			_("Company is required: the customer has no invoice to take it from"), frappe.MandatoryError
+		)
 
 
 def _now():

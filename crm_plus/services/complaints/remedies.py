@@ -40,6 +40,16 @@ def _document_status(docstatus) -> str:
 	return {0: "Draft", 1: "Submitted", 2: "Cancelled"}[cint(docstatus)]
 
 
+def _company_of(doc) -> str:
+	"""The complaint's company: a remedy is billed by it, never by a company guessed."""
+	if not doc.company:
+		frappe.throw(
+			_("Set the Company of complaint {0} before making a remedy").format(frappe.bold(doc.name)),
+			frappe.MandatoryError,
+		)
+	return doc.company
+
+
 def make_credit_note(name: str, items: list | None = None, amount: float | None = None):
 	"""A Sales Invoice return against the complaint's invoice: the chosen items and quantities (all by
 	default), or a flat amount as a discount on the return."""
@@ -91,12 +101,7 @@ def make_refund(name: str, amount: float):
 	frappe.has_permission("Payment Entry", "create", throw=True)
 	if not math.isfinite(flt(amount)) or not 0 < flt(amount) < MAX_AMOUNT:
 		frappe.throw(_("Refund amount must be above 0 and below {0}").format(MAX_AMOUNT))
-	company = (
-		frappe.db.get_value("Sales Invoice", doc.sales_invoice, "company") if doc.sales_invoice else None
-	)
-	company = (
-		company or frappe.defaults.get_user_default("Company") or frappe.db.get_value("Company", {}, "name")
-	)
+	company = _company_of(doc)
 	from erpnext.accounts.party import get_party_account
 
 	paid_from = frappe.get_cached_value(
@@ -133,14 +138,11 @@ def make_replacement(name: str, items: list | None = None, delivery_date=None):
 	rows = items or [{"item_code": row.item_code, "qty": row.qty or 1} for row in doc.items]
 	if not rows:
 		frappe.throw(_("List the items to replace"), frappe.MandatoryError)
-	company = (
-		frappe.db.get_value("Sales Invoice", doc.sales_invoice, "company") if doc.sales_invoice else None
-	)
 	order = frappe.get_doc(
 		{
 			"doctype": "Sales Order",
 			"customer": doc.customer,
-			"company": company or frappe.db.get_value("Company", {}, "name"),
+			"company": _company_of(doc),
 			"transaction_date": getdate(),
 			"delivery_date": getdate(delivery_date) if delivery_date else add_days(getdate(), 7),
 			"items": [

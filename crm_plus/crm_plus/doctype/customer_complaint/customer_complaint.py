@@ -27,6 +27,7 @@ class CustomerComplaint(Document):
 		category: DF.Literal["Product", "Delivery", "Invoice", "Service", "Other"]
 		channel: DF.Literal["Desk", "Phone", "Email", "Portal", "Chat", "Visit", "API", "Other"]
 		closed_on: DF.Datetime | None
+		company: DF.Link | None
 		compensation: DF.Currency
 		contact: DF.Link | None
 		corrective_action: DF.SmallText | None

@@ -10,6 +10,7 @@ from pypika.terms import Case, LiteralValue
 
 from crm_plus.domain.sla import CLOSED_STATES
 from crm_plus.services.permissions import apply_customer_restrictions
+from crm_plus.services.reporting import for_company
 
 TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 BUCKETS = (
@@ -42,7 +43,9 @@ def execute(filters=None):
 		.where(c.status.notin(sorted(CLOSED_STATES)))
 		.groupby(c[field], bucket)
 	)
-	counts = apply_customer_restrictions(query, c.customer, "Customer Complaint").run(as_dict=True)
+	counts = apply_customer_restrictions(
+		for_company(query, c, filters), c.customer, "Customer Complaint"
+	).run(as_dict=True)
 	rows = {}
 	for row in counts:
 		key = row.group_value or _("Not Set")

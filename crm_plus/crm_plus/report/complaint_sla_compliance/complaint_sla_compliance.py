@@ -8,6 +8,7 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime
 from crm_plus.domain import sla
 from crm_plus.services.complaints.sla_watch import calendar_for
 from crm_plus.services.permissions import apply_customer_restrictions
+from crm_plus.services.reporting import for_company
 
 GROUPS = {"Priority": "priority", "Category": "category", "Assignee": "assigned_to", "Month": None}
 
@@ -52,7 +53,9 @@ def fetch(filters):
 			& c.service_level_agreement.isnotnull()
 		)
 	)
-	return apply_customer_restrictions(query, c.customer, "Customer Complaint").run(as_dict=True)
+	return apply_customer_restrictions(for_company(query, c, filters), c.customer, "Customer Complaint").run(
+		as_dict=True
+	)
 
 
 def _met(done, due, now):

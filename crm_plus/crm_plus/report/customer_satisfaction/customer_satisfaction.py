@@ -9,6 +9,7 @@ from frappe.utils import add_days, getdate
 from pypika.terms import Case
 
 from crm_plus.services.permissions import apply_customer_restrictions
+from crm_plus.services.reporting import for_company
 
 DateFormat = CustomFunction("DATE_FORMAT", ["date", "format"])
 
@@ -37,7 +38,9 @@ def execute(filters=None):
 	)
 	if filters.category:
 		query = query.where(c.category == filters.category)
-	rows = apply_customer_restrictions(query, c.customer, "Customer Complaint").run(as_dict=True)
+	rows = apply_customer_restrictions(for_company(query, c, filters), c.customer, "Customer Complaint").run(
+		as_dict=True
+	)
 	for row in rows:
 		row.satisfied_pct = 100.0 * row.satisfied / row.answers if row.answers else 0
 	answers = sum(r.answers for r in rows)

@@ -7,6 +7,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, getdate
 
 from crm_plus.services.permissions import apply_customer_restrictions
+from crm_plus.services.reporting import for_company, in_company_currency
 
 
 def execute(filters=None):
@@ -14,6 +15,9 @@ def execute(filters=None):
 	complaints."""
 	filters = frappe._dict(filters or {})
 	measure = "cost" if filters.measure == "Cost" else "complaints"
+	if measure == "cost" and not filters.company:
+		# costs are in each company's currency: added up for one company only
+		frappe.throw(_("Choose a Company to measure by cost"), frappe.MandatoryError)
 	c = frappe.qb.DocType("Customer Complaint")
 	query = (
 		frappe.qb.from_(c)
@@ -26,7 +30,9 @@ def execute(filters=None):
 		)
 		.groupby(c.root_cause_category)
 	)
-	rows = apply_customer_restrictions(query, c.customer, "Customer Complaint").run(as_dict=True)
+	rows = apply_customer_restrictions(for_company(query, c, filters), c.customer, "Customer Complaint").run(
+		as_dict=True
+	)
 	for row in rows:
 		row.root_cause = row.root_cause or _("Not Analysed")
 		row.cost = row.cost or 0
@@ -37,6 +43,8 @@ def execute(filters=None):
 		running += row[measure]
 		row.share = 100.0 * row[measure] / total
 		row.cumulative = 100.0 * running / total
+	if filters.company:
+		in_company_currency(rows, filters.company)
 	return columns(), rows, None, chart(rows, measure), None
 
 
@@ -44,7 +52,13 @@ def columns():
 	return [
 		{"fieldname": "root_cause", "label": _("Root Cause"), "fieldtype": "Data", "width": 180},
 		{"fieldname": "complaints", "label": _("Complaints"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "cost", "label": _("Cost"), "fieldtype": "Currency", "width": 130},
+		{
+			"fieldname": "cost",
+			"label": _("Cost"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 130,
+		},
 		{"fieldname": "share", "label": _("Share"), "fieldtype": "Percent", "width": 100},
 		{"fieldname": "cumulative", "label": _("Cumulative"), "fieldtype": "Percent", "width": 110},
 	]

@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from crm_plus.crm_plus.report.root_cause_pareto.root_cause_pareto import execute
-from crm_plus.tests.utils import create_customer
+from crm_plus.tests.utils import create_customer, get_company
 
 
 class TestRootCausePareto(FrappeTestCase):
@@ -33,7 +33,9 @@ class TestRootCausePareto(FrappeTestCase):
 		# bars and line share one axis in percent: the bars are each cause's share, not counts
 		bars, line = chart["data"]["datasets"]
 		self.assertEqual((bars["values"], line["values"]), ([75.0, 25.0], [75.0, 100.0]))
-		_c, rows, _m, chart, _s = execute({**filters, "measure": "Cost"})
+		with self.assertRaises(frappe.MandatoryError):  # costs add up within one company's currency
+			execute({**filters, "measure": "Cost"})
+		_c, rows, _m, chart, _s = execute({**filters, "measure": "Cost", "company": get_company()})
 		self.assertEqual(
 			[(r.root_cause, r.cost) for r in rows], [("Billing Error", 500), ("Late Delivery", 30)]
 		)
