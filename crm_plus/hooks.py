@@ -83,6 +83,7 @@ doc_events = {
 		"on_submit": "crm_plus.overrides.payment_entry.on_submit",
 		"on_cancel": "crm_plus.overrides.payment_entry.on_cancel",
 	},
+	"Customer Interaction": {"after_insert": "crm_plus.overrides.customer_interaction.after_insert"},
 	"Communication": {"on_update": "crm_plus.overrides.communication.on_update"},
 	"Call Log": {"on_update": "crm_plus.overrides.call_log.on_update"},
 	"Event": {"on_update": "crm_plus.overrides.event.on_update"},

@@ -181,3 +181,20 @@ def test_a_credit_note_counts_for_the_campaign_it_carries_else_the_one_of_the_in
 	assert counted_for(untagged_return, invoice._replace(docstatus=2)) is None
 	rows = [invoice, plain, untagged_return, tagged_return, return_of_plain, draft_return]
 	assert revenue_by_campaign(rows) == {"Spring": Decimal("800.00"), "Autumn": Decimal("-50.00")}
+
+
+def test_totals_are_kept_apart_per_currency():
+	from crm_plus.domain.attribution import totals_by_currency
+
+	rows = [
+		{"company": "US Co", "currency": "USD", "cost": Decimal("100"), "revenue": Decimal("1000")},
+		{"company": "EU Co", "currency": "EUR", "cost": Decimal("50"), "revenue": None},
+		{"company": "US Co 2", "currency": "USD", "cost": 25, "revenue": Decimal("10.50")},
+		{"company": None, "currency": None, "cost": Decimal("7")},
+	]
+	totals = totals_by_currency(rows, ("cost", "revenue"))
+	assert list(totals) == ["USD", "EUR", None]
+	assert totals["USD"] == {"cost": Decimal("125"), "revenue": Decimal("1010.50")}
+	assert totals["EUR"] == {"cost": Decimal("50"), "revenue": Decimal("0")}
+	assert totals[None] == {"cost": Decimal("7"), "revenue": Decimal("0")}
+	assert totals_by_currency([], ("cost",)) == {}

@@ -35,7 +35,9 @@ def update_responses(campaign: str | None = None) -> dict:
 
 @frappe.whitelist(methods=["GET"])
 def get_figures(campaign: str | None = None, model: str | None = None) -> dict:
-	"""Budget, cost, revenue net of credit notes, margin, attributed revenue and ROI."""
+	"""Budget and members of the campaign, and under `companies` a row per company it sold in (its own
+	first), each in that company's currency (`currency`): cost, revenue net of credit notes, paid,
+	outstanding, margin, attributed revenue and ROI."""
 	require(campaign=campaign)
 	return campaign_figures.get_figures(campaign, model=model)
 
@@ -50,7 +52,9 @@ def sync_email_group(campaign: str | None = None) -> dict:
 def make_call_list(
 	campaign: str | None = None, users: str | list | None = None, due_date: str | None = None
 ) -> dict:
-	"""`users`: a list or a comma-separated string of user ids."""
+	"""A call assignment per targeted member, round-robin over `users` (a list or a comma-separated
+	string of user ids): {"assigned": n} now, or {"queued": n} for a long list assigned in the
+	background."""
 	require(campaign=campaign, users=users)
 	if isinstance(users, str):
 		try:
@@ -63,7 +67,7 @@ def make_call_list(
 			users = None
 	if not isinstance(users, list) or not all(isinstance(u, str) and u.strip() for u in users):
 		frappe.throw(_("users must be a list of user ids"), title=_("Invalid users"))
-	return {"assigned": outreach.make_call_list(campaign, [u.strip() for u in users], due_date)}
+	return outreach.make_call_list(campaign, [u.strip() for u in users], due_date)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -77,6 +77,20 @@ def attribute(
 		result[touch.campaign] = result.get(touch.campaign, Decimal("0.00")) + share
 	result[eligible[-1].campaign] += amount - share * len(eligible)
 	return result
+
+
+def totals_by_currency(
+	rows: Iterable[Mapping], fields: Sequence[str], currency_key: str = "currency"
+) -> dict[str | None, dict[str, Decimal]]:
+	"""The sum of each of `fields` over the rows, per currency (`row[currency_key]`): amounts in
+	different currencies are never added together. Currencies in order of first appearance; a missing
+	or None amount counts 0."""
+	totals: dict[str | None, dict[str, Decimal]] = {}
+	for row in rows:
+		total = totals.setdefault(row.get(currency_key), {field: Decimal(0) for field in fields})
+		for field in fields:
+			total[field] += Decimal(row.get(field) or 0)
+	return totals
 
 
 def roi(value: Decimal, cost: Decimal) -> Decimal | None:

@@ -13,7 +13,7 @@ from crm_plus.services.sql import INDEX_CACHE
 
 # Indexes crm_plus adds to ERPNext's tables and its own (crm_plus.install.indexes, built online at
 # install and migrate, dropped at uninstall). The scoring aggregate reads only crm_plus_scoring, the
-# gross profit only crm_plus_profit, Campaign ROI only crm_plus_campaign; the reports and statistics
+# gross profit only crm_plus_profit, Campaign ROI only crm_plus_campaign_billing; the reports and statistics
 # select a month's snapshot rows by crm_plus_period; the Customer 360 reads each kind of document
 # through an index that starts with the party and then the time (crm_plus_timeline, and crm_plus_party
 # on Payment Entry: ERPNext v15 has none), so its plan does not depend on where a customer's records
@@ -32,14 +32,15 @@ INDEXES = {
 		],
 		# the Customer 360's timelines of invoices and of credit notes: the customer's, newest first
 		"crm_plus_timeline": ["customer", "is_return", "posting_date"],
-		# Campaign ROI: the invoices carrying a campaign and their amounts, without reading the table
-		"crm_plus_campaign": [
+		# Campaign ROI: the invoices carrying a campaign, their company and amounts, without the table
+		"crm_plus_campaign_billing": [
 			"campaign",
 			"docstatus",
+			"company",
 			"base_net_total",
 			"base_grand_total",
-			"outstanding_amount",
-			"conversion_rate",
+			"base_rounding_adjustment",
+			"base_rounded_total",
 		],
 	},
 	"Sales Order": {"crm_plus_timeline": ["customer", "transaction_date"]},
@@ -69,11 +70,19 @@ INDEXES = {
 }
 
 
+# Indexes of earlier versions, dropped at migrate and uninstall (replaced by the ones above)
+RETIRED = {"Sales Invoice": ("crm_plus_campaign",)}
+
+
 def ensure_indexes():
 	"""The indexes crm_plus reads through, created when missing. InnoDB builds them online: invoices can
 	still be submitted meanwhile (about 7 s per index and million invoices)."""
 	import frappe
 
+	for doctype, names in RETIRED.items():
+		for name in names:
+			if frappe.db.has_index(f"tab{doctype}", name):
+				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
 	for doctype, indexes in INDEXES.items():
 		for name, columns in indexes.items():
 			if not frappe.db.has_index(f"tab{doctype}", name):
@@ -89,8 +98,8 @@ def remove_indexes():
 	"""ERPNext's tables are left with their own indexes only."""
 	import frappe
 
-	for doctype, indexes in INDEXES.items():
-		for name in indexes:
+	for doctype, names in [*((d, list(i)) for d, i in INDEXES.items()), *RETIRED.items()]:
+		for name in names:
 			if frappe.db.table_exists(doctype) and frappe.db.has_index(f"tab{doctype}", name):
 				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
 	frappe.cache.delete_value(INDEX_CACHE)

@@ -544,13 +544,14 @@ class Generator:
 		frappe.db.sql(
 			f"""insert ignore into `tabCampaign` (name, campaign_name, description, crm_status,
 				crm_campaign_type, crm_objective, crm_owner, crm_company, crm_start_date, crm_end_date,
-				crm_currency, crm_budget, crm_expected_revenue, crm_approved_by, crm_target_customer_group,
+				crm_currency, crm_budget, crm_expected_revenue, crm_approved_by, crm_approved_budget, crm_target_customer_group,
 				docstatus, idx, creation, modified, owner, modified_by)
 			select {name}, {name}, 'Generated campaign', {status},
 				{self.pick(("Email", "Telemarketing", "Event", "Social Media", "Direct Mail"), "ctype", "seq")},
 				'Revenue', 'Administrator', %(company)s, {self._date(start)}, {self._date(end)}, %(currency)s,
 				round(2000 + 18000 * {u("budget", "seq")}, 0), round(20000 + 80000 * {u("expect", "seq")}, 0),
-				'Administrator', {self.pick(GROUPS, "cgroup", "seq")}, 0, 0,
+				'Administrator', round(2000 + 18000 * {u("budget", "seq")}, 0),
+				{self.pick(GROUPS, "cgroup", "seq")}, 0, 0,
 				{self._common(f"timestamp({self._date(start)}, '08:00:00')")}
 			from seq_1_to_{campaigns}""",
 			self._params(),

@@ -41,6 +41,7 @@ class Source:
 	currency_field: str | None = None
 	filters: tuple = ()  # (field, value) equalities, or (field, (values...)) for IN
 	index: str | None = None  # crm_plus's index that starts with the party, then the time
+	name_shown: bool = True  # False where the name is a key, not something a person reads
 
 
 # The registry: order is the tie-break between kinds at the same instant.
@@ -149,6 +150,7 @@ SOURCES: list[Source] = [
 		"campaign",
 		"status",
 		index="crm_plus_timeline",
+		name_shown=False,  # a member's name is a hash of campaign and party
 	),
 	Source(
 		"retention_plan",
@@ -280,8 +282,12 @@ def _timeline_rows(source: Source, customer: str, bounds, limit: int) -> list:
 	)
 
 
+NAME_HIDDEN = {source.kind for source in SOURCES if not source.name_shown}
+
+
 def _as_dict(entry: timeline.TimelineEntry) -> dict:
 	return {
+		"name_shown": entry.kind not in NAME_HIDDEN and entry.title != entry.name,
 		"kind": entry.kind,
 		"doctype": entry.doctype,
 		"name": entry.name,

@@ -191,8 +191,10 @@ def campaign_roi(company, start, end):
 	)
 	value = cost = Decimal(0)
 	for figures in figures_of(names).values():  # a fixed number of queries for all the campaigns
-		value += figures["roi_value"]
-		cost += figures["cost"]
+		for row in figures["companies"]:  # only the goal's company: one currency, never several
+			if row["company"] == company:
+				value += row["roi_value"]
+				cost += row["cost"]
 	return ((value - cost) / cost * 100).quantize(Decimal("0.1")) if cost else None
 
 

@@ -52,7 +52,11 @@ frappe.ui.form.on("Campaign", {
 					{ fieldname: "due_date", fieldtype: "Date", label: __("Due"), default: frm.doc.crm_end_date },
 				],
 				(values) => call("make_call_list", values).then(({ message }) =>
-					frappe.show_alert({ message: __("{0} calls assigned", [message.assigned]) })),
+					frappe.show_alert({
+						message: message.queued
+							? __("{0} calls are being assigned in the background", [message.queued])
+							: __("{0} calls assigned", [message.assigned]),
+					})),
 				__("Call List")
 			);
 		}, group);
@@ -66,20 +70,35 @@ frappe.ui.form.on("Campaign", {
 		}
 		frm.add_custom_button(__("ROI"), () =>
 			call("get_figures", {}, "GET").then(({ message: f }) => {
-				const money = (v) => format_currency(v, frm.doc.crm_currency);
+				// a column per company the campaign sold in, each in that company's currency
+				const esc = frappe.utils.escape_html;
+				const percent = (v) => (v == null ? "-" : format_number(v * 100, null, 1) + " %");
+				const rows = [
+					[__("Cost"), (c) => format_currency(c.cost, c.currency)],
+					[__("Revenue (net of credit notes)"), (c) => format_currency(c.revenue, c.currency)],
+					[__("Paid"), (c) => format_currency(c.paid, c.currency)],
+					[__("Outstanding"), (c) => format_currency(c.outstanding, c.currency)],
+					[__("Gross margin"), (c) => format_currency(c.margin, c.currency)],
+					[__("Attributed from untagged invoices"), (c) => format_currency(c.attributed_revenue, c.currency)],
+					[`<b>${__("ROI ({0})", [__(f.roi_basis)])}</b>`, (c) => `<b>${percent(c.roi)}</b>`],
+				];
+				const head = f.companies.map((c) =>
+					`<th class="text-right">${esc(c.company || __("No Company"))}<br><small class="text-muted">${esc(c.currency || "")}</small></th>`
+				).join("");
+				const body = rows.map(([label, cell]) =>
+					`<tr><td>${label}</td>${f.companies.map((c) => `<td class="text-right">${cell(c)}</td>`).join("")}</tr>`
+				).join("");
+				const unplaced = f.cost_manual_counted ? "" : `<p class="text-muted">${__(
+					"Cost lines of {0} are in {1}, not in the currency of {2}: they are in no company's ROI.",
+					[format_currency(f.cost_manual, f.currency), esc(f.currency || ""), esc(f.company || "")]
+				)}</p>`;
 				frappe.msgprint({
 					title: __("ROI of {0}", [frm.doc.campaign_name]),
-					message: `<table class="table table-sm">
-						<tr><td>${__("Budget")}</td><td class="text-right">${money(f.budget)}</td></tr>
-						<tr><td>${__("Cost")}</td><td class="text-right">${money(f.cost)}</td></tr>
-						<tr><td>${__("Revenue (net of credit notes)")}</td><td class="text-right">${money(f.revenue)}</td></tr>
-						<tr><td>${__("Paid")}</td><td class="text-right">${money(f.paid)}</td></tr>
-						<tr><td>${__("Gross margin")}</td><td class="text-right">${money(f.margin)}</td></tr>
-						<tr><td>${__("Attributed from untagged invoices")}</td><td class="text-right">${money(f.attributed_revenue)}</td></tr>
-						<tr><td>${__("Members / responded / converted")}</td><td class="text-right">${f.members.targeted} / ${f.members.responded} / ${f.members.converted}</td></tr>
-						<tr><td><b>${__("ROI ({0})", [__(f.roi_basis)])}</b></td><td class="text-right"><b>${
-							f.roi == null ? "-" : format_number(f.roi * 100, null, 1) + " %"
-						}</b></td></tr></table>`,
+					wide: f.companies.length > 2,
+					message: `<p>${__("Budget")}: ${format_currency(f.budget, f.currency)} &middot; ${__(
+						"Members / responded / converted"
+					)}: ${f.members.targeted} / ${f.members.responded} / ${f.members.converted}</p>
+						<table class="table table-sm"><tr><th></th>${head}</tr>${body}</table>${unplaced}`,
 				});
 			}), group);
 	},

@@ -1,6 +1,7 @@
-"""A campaign's figures: cost, revenue net of credit notes, billed and paid, margin, revenue
-attributed by the multi-touch model, ROI and the member funnel, for any number of campaigns in a fixed
-number of queries."""
+"""A campaign's figures per company it sold in, each in that company's currency: cost, revenue net of
+credit notes, billed, paid and outstanding, margin, revenue attributed by the multi-touch model, ROI,
+and the member funnel, for any number of campaigns in a fixed number of queries. Amounts of different
+companies (and so, possibly, currencies) are never added together."""
 
 from decimal import Decimal
 
@@ -16,19 +17,26 @@ from crm_plus.services.sql import index_hint
 from crm_plus.services.sql import to_decimal as _dec
 
 COST_VOUCHERS = ("Purchase Invoice", "Journal Entry")
+BILLING_FIGURES = ("revenue", "billed", "paid", "outstanding", "margin")
+Q = Decimal("0.01")
 
 
 # Invoices carrying one of the campaigns, and the credit notes that carry none against them: each
 # counted once, for the campaign `attribution.counted_for` names (a differential test holds the two
-# together). A derived table of (name, campaign, amounts) shared by the billing and margin queries.
+# together), in its company. Amounts in the company's currency: net and billed from ERPNext's base
+# figures (billed as posted to the receivable: the rounded total when rounding applies), outstanding
+# from the Payment Ledger (`amount` is in the company's currency, whatever the invoice's or the
+# receivable account's currency; a credit note against an invoice is booked against that invoice).
 BILLED_ROWS = """
-	select t.name, t.campaign, t.base_net_total as net, t.base_grand_total as billed,
-		t.outstanding_amount * ifnull(nullif(t.conversion_rate, 0), 1) as outstanding
+	select t.name, t.campaign, t.company, t.base_net_total as net,
+		if(t.base_rounding_adjustment != 0 and t.base_rounded_total != 0,
+			t.base_rounded_total, t.base_grand_total) as billed
 	from `tabSales Invoice` t {hint}
 	where t.campaign in %(names)s and t.docstatus = 1
 	union all
-	select r.name, t.campaign, r.base_net_total, r.base_grand_total,
-		r.outstanding_amount * ifnull(nullif(r.conversion_rate, 0), 1)
+	select r.name, t.campaign, t.company, r.base_net_total,
+		if(r.base_rounding_adjustment != 0 and r.base_rounded_total != 0,
+			r.base_rounded_total, r.base_grand_total)
 	from `tabSales Invoice` t {hint}
 	join `tabSales Invoice` r on r.return_against = t.name
 	where t.campaign in %(names)s and t.docstatus = 1 and r.docstatus = 1 and r.is_return = 1
@@ -36,32 +44,42 @@ BILLED_ROWS = """
 """
 
 
-def billing_of(names: list[str]) -> dict[str, dict]:
-	"""Revenue, billed, outstanding and margin of each campaign's invoices net of their credit notes
-	(cancelled ones never count): one query for all the campaigns, through covering indexes."""
-	result = {name: {k: Decimal(0) for k in ("revenue", "billed", "outstanding", "margin")} for name in names}
+def billing_of(names: list[str]) -> dict[str, dict[str, dict]]:
+	"""Per campaign and company it invoiced in: revenue, billed, paid, outstanding and margin of its
+	invoices net of their credit notes (cancelled ones never count), in that company's currency:
+	{campaign: {company: figures}}. One query for all the campaigns."""
+	result: dict[str, dict[str, dict]] = {name: {} for name in names}
 	if not names:
 		return result
-	rows = BILLED_ROWS.format(hint=index_hint("Sales Invoice", "crm_plus_campaign"))
+	rows = BILLED_ROWS.format(hint=index_hint("Sales Invoice", "crm_plus_campaign_billing"))
 	margin = f"""(select sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
 		from `tabSales Invoice Item` sii {index_hint("Sales Invoice Item", "crm_plus_profit")}
 		where sii.parent = x.name)"""
-	for campaign, revenue, billed, outstanding, margin_ in frappe.db.sql(
-		f"""select x.campaign, sum(x.net), sum(x.billed), sum(x.outstanding), sum({margin})
-		from ({rows}) x group by x.campaign""",
-		{"names": tuple(names)},
+	outstanding = """(select sum(ple.amount) from `tabPayment Ledger Entry` ple
+		where ple.against_voucher_type = %(voucher_type)s and ple.against_voucher_no = x.name
+			and ple.delinked = 0)"""
+	for campaign, company, revenue, billed, outstanding_, margin_ in frappe.db.sql(
+		f"""select x.campaign, x.company, sum(x.net), sum(x.billed), sum({outstanding}), sum({margin})
+		from ({rows}) x group by x.campaign, x.company""",
+		{"names": tuple(names), "voucher_type": "Sales Invoice"},
 	):
-		result[campaign].update(
-			revenue=_dec(revenue), billed=_dec(billed), outstanding=_dec(outstanding), margin=_dec(margin_)
-		)
+		billed, outstanding_ = _dec(billed), _dec(outstanding_)
+		result[campaign][company] = {
+			"revenue": _dec(revenue),
+			"billed": billed,
+			"paid": billed - outstanding_,
+			"outstanding": outstanding_,
+			"margin": _dec(margin_),
+		}
 	return result
 
 
 def booked_costs(names: list[str]) -> dict[str, dict]:
-	"""Manual cost lines plus expenses booked with the Campaign dimension on Purchase Invoices and
-	Journal Entries (the cost of goods the campaign's invoices sold is already in their margin)."""
-	manual = dict.fromkeys(names, Decimal(0))
-	accounting = dict.fromkeys(names, Decimal(0))
+	"""Per campaign: its manual cost lines (in the campaign's currency) and, per company, the expenses
+	booked with the Campaign dimension on Purchase Invoices and Journal Entries (in that company's
+	currency; the cost of goods the campaign's invoices sold is already in their margin):
+	{campaign: {"manual": amount, "accounting": {company: amount}}}."""
+	result = {name: {"manual": Decimal(0), "accounting": {}} for name in names}
 	if names:
 		cost = frappe.qb.DocType(CAMPAIGN_COST)
 		for parent, amount in (
@@ -71,15 +89,15 @@ def booked_costs(names: list[str]) -> dict[str, dict]:
 			.groupby(cost.parent)
 			.run()
 		):
-			manual[parent] = _dec(amount)
+			result[parent]["manual"] = _dec(amount)
 	if names and frappe.db.has_column("GL Entry", "campaign"):
 		gle = frappe.qb.DocType("GL Entry")
 		account = frappe.qb.DocType("Account")
-		for campaign, amount in (
+		for campaign, company, amount in (
 			frappe.qb.from_(gle)
 			.join(account)
 			.on(account.name == gle.account)
-			.select(gle.campaign, Sum(gle.debit - gle.credit))
+			.select(gle.campaign, gle.company, Sum(gle.debit - gle.credit))
 			.where(
 				gle.campaign.isin(names)
 				& (gle.is_cancelled == 0)
@@ -87,31 +105,25 @@ def booked_costs(names: list[str]) -> dict[str, dict]:
 				# spending on the campaign; not the cost of goods its own invoices sold (that is in margin)
 				& gle.voucher_type.isin(COST_VOUCHERS)
 			)
-			.groupby(gle.campaign)
+			.groupby(gle.campaign, gle.company)
 			.run()
 		):
-			accounting[campaign] = _dec(amount)
-	return {
-		name: {
-			"manual": manual[name],
-			"accounting": accounting[name],
-			"total": manual[name] + accounting[name],
-		}
-		for name in names
-	}
+			result[campaign]["accounting"][company] = _dec(amount)
+	return result
 
 
 def attributed_untagged(names: list[str], model: str | None = None, window_days: int | None = None) -> dict:
 	"""Revenue and margin of invoices that carry no campaign, credited to the campaigns by the chosen
 	multi-touch model over each member customer's campaign touches (interactions tagged with a
-	campaign) within the window; a campaign is credited only for its own members. Four queries for all
-	the campaigns, whatever the number of invoices."""
+	campaign) within the window; a campaign is credited only for its own members. Per campaign and the
+	invoices' company, in its currency: {campaign: {company: {"revenue", "margin", "invoices"}}}. Four
+	queries for all the campaigns, whatever the number of invoices."""
 	settings = get_settings()
 	model = model or settings.attribution_model or "last_touch"
 	window_days = window_days if window_days is not None else int(settings.attribution_window_days or 90)
-	zero = {name: {"revenue": Decimal(0), "margin": Decimal(0), "invoices": 0} for name in names}
+	result: dict[str, dict[str, dict]] = {name: {} for name in names}
 	if not names:
-		return zero
+		return result
 	member = frappe.qb.DocType(CAMPAIGN_MEMBER)
 	members = frappe.qb.from_(member).select(member.customer).where(member.campaign.isin(names))
 	ci = frappe.qb.DocType(CUSTOMER_INTERACTION)
@@ -124,7 +136,7 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 	):
 		touches.setdefault(customer, []).append(attribution.Touch(campaign, touched_at))
 	if not touches:
-		return zero
+		return result
 	memberships = set(  # only of the customers with touches
 		frappe.qb.from_(member)
 		.select(member.customer, member.campaign)
@@ -134,7 +146,15 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 	si = frappe.qb.DocType("Sales Invoice")
 	invoices = (
 		frappe.qb.from_(si)
-		.select(si.name, si.customer, si.posting_date, si.base_net_total, si.is_return, si.return_against)
+		.select(
+			si.name,
+			si.customer,
+			si.company,
+			si.posting_date,
+			si.base_net_total,
+			si.is_return,
+			si.return_against,
+		)
 		.where(
 			si.customer.isin(list(touches))
 			& (si.docstatus == 1)
@@ -167,16 +187,19 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 			)
 		}
 	for invoice, credited in shares.items():
+		inv = by_name[invoice]
 		for campaign, share in credited.items():
-			figures = zero[campaign]
-			figures["revenue"] += _dec(by_name[invoice].base_net_total) * share
+			figures = result[campaign].setdefault(
+				inv.company, {"revenue": Decimal(0), "margin": Decimal(0), "invoices": 0}
+			)
+			figures["revenue"] += _dec(inv.base_net_total) * share
 			figures["margin"] += margins.get(invoice, Decimal(0)) * share
 			figures["invoices"] += 1
-	q = Decimal("0.01")
-	for figures in zero.values():
-		figures["revenue"] = figures["revenue"].quantize(q)
-		figures["margin"] = figures["margin"].quantize(q)
-	return zero
+	for companies in result.values():
+		for figures in companies.values():
+			figures["revenue"] = figures["revenue"].quantize(Q)
+			figures["margin"] = figures["margin"].quantize(Q)
+	return result
 
 
 def get_figures(campaign_name: str, model: str | None = None) -> dict:
@@ -185,54 +208,124 @@ def get_figures(campaign_name: str, model: str | None = None) -> dict:
 	frappe.has_permission("Sales Invoice", "read", throw=True)
 	if model and model not in attribution.MODELS:
 		frappe.throw(_("Model must be one of {0}").format(", ".join(attribution.MODELS)))
-	return figures_of([campaign_name], model=model)[campaign_name]
+	figures = figures_of([campaign_name], model=model)[campaign_name]
+	allowed = permitted_companies()
+	if allowed is not None:  # the rows of the companies the user's User Permissions allow
+		figures["companies"] = [r for r in figures["companies"] if r["company"] in allowed | {None}]
+	return figures
+
+
+def permitted_companies(user: str | None = None) -> set[str] | None:
+	"""The companies a user's User Permissions on Company allow; None when not restricted."""
+	from frappe.core.doctype.user_permission.user_permission import get_user_permissions
+
+	allowed = get_user_permissions(user or frappe.session.user).get("Company")
+	return {p.get("doc") for p in allowed} if allowed else None
 
 
 def figures_of(names: list[str], model: str | None = None) -> dict[str, dict]:
-	"""Budget, cost, revenue net of credit notes, billed and paid, margin, attributed revenue, ROI and
-	the member funnel of each campaign: a fixed number of queries, whatever the number of campaigns."""
+	"""Each campaign's figures: a fixed number of queries, whatever the number of campaigns.
+
+	Per campaign: its company and currency (the budget's and the cost lines'), budget, cost lines,
+	member funnel and response rate, and `companies`: a row per company the campaign sold in or booked
+	costs in, and always one for its own company first (company None if it has none: that row is in
+	the campaign's currency), each in that company's currency (`currency`, the
+	company's default currency): revenue, billed, paid, outstanding, margin, attributed revenue and
+	margin, cost (booked in that company, plus the cost lines in the campaign's own company when they
+	are in its currency) and ROI on them. Figures of different companies are never added."""
 	names = list(dict.fromkeys(names))
 	if not names:
 		return {}
-	budgets = dict(
-		frappe.get_all(
-			"Campaign", filters={"name": ("in", names)}, fields=["name", "crm_budget"], as_list=True
+	campaigns = {
+		row.name: row
+		for row in frappe.get_all(
+			"Campaign",
+			filters={"name": ("in", names)},
+			fields=["name", "crm_budget", "crm_company", "crm_currency"],
 		)
-	)
-	missing = [name for name in names if name not in budgets]
+	}
+	missing = [name for name in names if name not in campaigns]
 	if missing:
 		frappe.throw(_("Campaign {0} not found").format(missing[0]), frappe.DoesNotExistError)
 	billing = billing_of(names)
 	costs = booked_costs(names)
 	untagged = attributed_untagged(names, model=model)
 	funnels = funnels_of(names)
+	companies = {c.crm_company for c in campaigns.values() if c.crm_company}
+	for per_company in (*billing.values(), *untagged.values(), *(c["accounting"] for c in costs.values())):
+		companies.update(per_company)
+	currencies = dict(
+		frappe.get_all(
+			"Company",
+			filters={"name": ("in", sorted(companies))},
+			fields=["name", "default_currency"],
+			as_list=True,
+		)
+		if companies
+		else []
+	)
 	basis = get_settings().roi_basis or "Margin"
-	q = Decimal("0.01")
 	result = {}
 	for name in names:
-		b, cost, extra, members = billing[name], costs[name], untagged[name], funnels[name]
-		value = (b["margin"] + extra["margin"]) if basis == "Margin" else (b["revenue"] + extra["revenue"])
+		campaign, members = campaigns[name], funnels[name]
+		home = campaign.crm_company or None
+		currency = campaign.crm_currency or currencies.get(home)
+		manual = costs[name]["manual"]
+		# the cost lines are in the campaign's currency: they count in its own company's row when that
+		# is the company's currency (or the campaign has no company: its row is in the campaign's)
+		manual_counted = home is None or currency == currencies.get(home)
+		seen = set(billing[name]) | set(untagged[name]) | set(costs[name]["accounting"])
+		rows = []
+		for company in [home, *sorted(seen - {home})]:  # its own company first, even with no sales
+			rows.append(
+				_company_row(
+					company,
+					currencies.get(company) if company else currency,
+					billing[name].get(company),
+					untagged[name].get(company),
+					costs[name]["accounting"].get(company, Decimal(0)),
+					manual if company == home and manual_counted else Decimal(0),
+					basis,
+				)
+			)
 		result[name] = {
 			"campaign": name,
-			"budget": _dec(budgets[name]),
-			"cost": cost["total"],
-			"cost_manual": cost["manual"],
-			"cost_accounting": cost["accounting"],
-			"revenue": b["revenue"].quantize(q),
-			"billed": b["billed"].quantize(q),
-			"paid": (b["billed"] - b["outstanding"]).quantize(q),
-			"margin": b["margin"].quantize(q),
-			"attributed_revenue": extra["revenue"],
-			"attributed_margin": extra["margin"],
-			"attributed_invoices": extra["invoices"],
+			"company": home,
+			"currency": currency,
+			"budget": _dec(campaign.crm_budget),
+			"cost_manual": manual,
+			"cost_manual_counted": manual_counted,
 			"roi_basis": basis,
-			"roi_value": value.quantize(q),
-			"roi": attribution.roi(value, cost["total"]),
 			"members": members,
 			"response_rate": (Decimal(members["responded"]) / Decimal(members["targeted"]) * 100).quantize(
 				Decimal("0.1")
 			)
 			if members["targeted"]
 			else None,
+			"companies": rows,
 		}
 	return result
+
+
+def _company_row(company, currency, billed, untagged, accounting, manual, basis) -> dict:
+	"""One company's figures of a campaign, all in that company's currency."""
+	billed = billed or dict.fromkeys(BILLING_FIGURES, Decimal(0))
+	untagged = untagged or {"revenue": Decimal(0), "margin": Decimal(0), "invoices": 0}
+	cost = manual + accounting
+	if basis == "Margin":
+		value = billed["margin"] + untagged["margin"]
+	else:
+		value = billed["revenue"] + untagged["revenue"]
+	return {
+		"company": company,
+		"currency": currency,
+		**{key: billed[key].quantize(Q) for key in BILLING_FIGURES},
+		"attributed_revenue": untagged["revenue"],
+		"attributed_margin": untagged["margin"],
+		"attributed_invoices": untagged["invoices"],
+		"cost_manual": manual,
+		"cost_accounting": accounting,
+		"cost": cost,
+		"roi_value": value.quantize(Q),
+		"roi": attribution.roi(value, cost),
+	}

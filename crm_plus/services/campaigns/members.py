@@ -17,6 +17,8 @@ def member_name(campaign: str, party_type: str, party: str) -> str:
 	return hashlib.md5(f"{campaign}|{party_type}|{party}".encode()).hexdigest()
 
 
+CALL_CHANNEL = "Phone"  # a Customer Interaction by phone is a call
+
 MEMBER_NAME_FIELD = {"Customer": "customer_name", "Lead": "lead_name", "Contact": "full_name"}
 
 
@@ -38,6 +40,49 @@ def validate_member(doc):
 	doc.customer = customer_of(doc.party_type, doc.party)
 	if doc.status in rules.RESPONSE_STATUSES and not doc.response_date:
 		doc.response_date = getdate(today())
+
+
+def record_interaction(interaction) -> list[str]:
+	"""An interaction tagged with a campaign was logged: the campaign's members for its party (by
+	customer, or the lead itself) move on at once, as `update_responses` would move them
+	(`domain.campaigns.status_after_interaction`: outbound Contacted, inbound Responded, never
+	backwards). A call logged (outbound, by phone) closes the member's open call assignment. Returns the
+	members that moved. A few queries, whatever the campaign's size."""
+	if not interaction.get("campaign"):
+		return []
+	member = frappe.qb.DocType(CAMPAIGN_MEMBER)
+	same_party = (member.party_type == interaction.party_type) & (member.party == interaction.party)
+	if interaction.get("customer"):
+		same_party = same_party | (member.customer == interaction.customer)
+	members = (
+		frappe.qb.from_(member)
+		.select(member.name, member.status, member.response_date, member.response_channel, member.call_todo)
+		.where((member.campaign == interaction.campaign) & same_party)
+		.run(as_dict=True)
+	)
+	moved = []
+	day = getdate(interaction.interaction_at or today())
+	for row in members:
+		status = rules.status_after_interaction(row.status, interaction.direction)
+		if status:
+			values = {"status": status}
+			if status in rules.RESPONSE_STATUSES:
+				values["response_date"] = row.response_date or day
+				values["response_channel"] = row.response_channel or interaction.channel
+			frappe.db.set_value(CAMPAIGN_MEMBER, row.name, values, update_modified=False)
+			moved.append(row.name)
+		if interaction.direction == rules.OUTBOUND and interaction.channel == CALL_CHANNEL and row.call_todo:
+			_close_call(row.call_todo)
+	return moved
+
+
+def _close_call(todo_name: str):
+	"""Close an open call assignment through the ToDo itself, so the member's `_assign` follows."""
+	if frappe.db.get_value("ToDo", todo_name, "status") != "Open":
+		return
+	todo = frappe.get_doc("ToDo", todo_name)
+	todo.status = "Closed"
+	todo.save(ignore_permissions=True)
 
 
 def update_responses(campaign_name: str) -> dict:

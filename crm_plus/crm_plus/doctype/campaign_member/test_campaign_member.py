@@ -1,18 +1,25 @@
 # Copyright (c) 2026, crm_plus developers and contributors
 # For license information, please see license.txt
 
+import json
 from decimal import Decimal
 
 import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase, change_settings
-from frappe.utils import add_days, getdate, today
+from frappe.utils import add_days, getdate, now_datetime, today
 
 from crm_plus.services.campaigns import figures as campaign_figures
 from crm_plus.services.campaigns import members as campaign_members
-from crm_plus.services.campaigns import offers
+from crm_plus.services.campaigns import offers, outreach
 from crm_plus.services.campaigns import segments as campaign_segments
-from crm_plus.tests.utils import create_customer, create_sales_invoice, create_user, get_company
+from crm_plus.tests.utils import (
+	create_customer,
+	create_item,
+	create_sales_invoice,
+	create_user,
+	get_company,
+)
 
 # The runner would make test records for every linked doctype; Customer's and Campaign's links reach
 # doctypes of apps this site may not have. These tests build their own records.
@@ -45,6 +52,7 @@ def stock_item():
 	from crm_plus.tests.utils import ensure_fiscal_years
 
 	ensure_fiscal_years(add_days(DAY, -400), add_days(DAY, 30))
+	frappe.cache.delete_value("fiscal_years")  # ERPNext caches the years it found before these
 	company = get_company()
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
@@ -140,9 +148,15 @@ class TestCampaignROI(FrappeTestCase):
 		super().setUpClass()
 		build_roi_campaign(cls)
 
+	def figures(self, model):
+		"""The figures of the campaign's one company (all its invoices are of the test company)."""
+		figures = campaign_figures.get_figures(self.c, model=model)
+		self.assertEqual([row["company"] for row in figures["companies"]], [get_company()])
+		return {**figures, **figures["companies"][0]}
+
 	@change_settings("CRM Plus Settings", roi_basis="Margin", attribution_window_days=90)
 	def test_roi_on_margin_with_each_attribution_model(self):
-		figures = campaign_figures.get_figures(self.c, model="last_touch")
+		figures = self.figures("last_touch")
 		self.assertEqual(
 			(figures["revenue"], figures["margin"], figures["cost"]),
 			(Decimal("1300.00"), Decimal("520.00"), Decimal("500")),
@@ -152,15 +166,15 @@ class TestCampaignROI(FrappeTestCase):
 			(Decimal("400.00"), Decimal("160.00")),
 		)
 		self.assertEqual(figures["roi"], Decimal("0.3600"))  # (520 + 160 - 500) / 500
-		first = campaign_figures.get_figures(self.c, model="first_touch")
+		first = self.figures("first_touch")
 		self.assertEqual((first["attributed_revenue"], first["roi"]), (Decimal("0.00"), Decimal("0.0400")))
-		linear = campaign_figures.get_figures(self.c, model="linear")
+		linear = self.figures("linear")
 		self.assertEqual((linear["attributed_margin"], linear["roi"]), (Decimal("80.00"), Decimal("0.2000")))
 
 	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=15)
 	def test_roi_on_revenue_and_the_window(self):
 		# with a 15-day window only C's touch (10 days before the invoice) counts, whatever the model
-		figures = campaign_figures.get_figures(self.c, model="first_touch")
+		figures = self.figures("first_touch")
 		self.assertEqual(figures["attributed_revenue"], Decimal("400.00"))
 		self.assertEqual(figures["roi"], Decimal("2.4000"))  # (1300 + 400 - 500) / 500
 
@@ -281,7 +295,11 @@ class TestCampaignApproval(FrappeTestCase):
 				apply_workflow(frappe.get_doc("Campaign", big.name), "Approve")
 		with self.set_user(approver):
 			apply_workflow(frappe.get_doc("Campaign", big.name), "Approve")
-		self.assertEqual(frappe.db.get_value("Campaign", big.name, "crm_approved_by"), approver)
+		approved = frappe.db.get_value(
+			"Campaign", big.name, ["crm_approved_by", "crm_approved_budget", "crm_approved_on"], as_dict=True
+		)
+		self.assertEqual((approved.crm_approved_by, approved.crm_approved_budget), (approver, 20000))
+		self.assertIsNotNone(approved.crm_approved_on)
 		with self.set_user(planner):
 			apply_workflow(frappe.get_doc("Campaign", big.name), "Start")
 		self.assertEqual(frappe.db.get_value("Campaign", big.name, "crm_status"), "Active")
@@ -372,10 +390,281 @@ class TestCampaignAccountingCost(FrappeTestCase):
 		).insert()
 		entry.submit()
 		cost = campaign_figures.booked_costs([campaign.name])[campaign.name]
-		self.assertEqual(
-			(cost["accounting"], cost["manual"], cost["total"]), (Decimal(750), Decimal(0), Decimal(750))
-		)
+		self.assertEqual((cost["accounting"], cost["manual"]), ({company: Decimal(750)}, Decimal(0)))
+		row = campaign_figures.figures_of([campaign.name])[campaign.name]["companies"][0]
+		self.assertEqual((row["company"], row["cost_accounting"], row["cost"]), (company, 750, 750))
 		entry.cancel()
-		self.assertEqual(
-			campaign_figures.booked_costs([campaign.name])[campaign.name]["accounting"], Decimal(0)
+		self.assertEqual(campaign_figures.booked_costs([campaign.name])[campaign.name]["accounting"], {})
+
+
+class TestCallList(FrappeTestCase):
+	"""Call lists through Frappe's assignment: ToDo, `_assign`, the caller's notification; members stay
+	Targeted until a call is logged."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.callers = [
+			create_user("crm-caller-one@example.com", "Sales User"),
+			create_user("crm-caller-two@example.com", "Sales User"),
+		]
+		cls.customers = [create_customer(f"_Test Call Customer {n}") for n in range(3)]
+
+	def setUp(self):
+		# a campaign of its own per test: the class's tests share one transaction
+		self.campaign = make_campaign(f"_Test Call Campaign {self._testMethodName}").name
+		self.members = [add_member(self.campaign, customer) for customer in self.customers]
+
+	def open_calls(self):
+		return frappe.get_all(
+			"ToDo",
+			filters={
+				"reference_type": "Campaign Member",
+				"reference_name": ("in", self.members),
+				"status": "Open",
+			},
+			fields=["reference_name", "allocated_to", "assigned_by", "name"],
 		)
+
+	def test_call_list_assigns_round_robin_through_frappe(self):
+		self.assertEqual(outreach.make_call_list(self.campaign, self.callers), {"assigned": 3, "queued": 0})
+		calls = {row.reference_name: row for row in self.open_calls()}
+		ordered = sorted(self.members)
+		self.assertEqual(
+			[calls[m].allocated_to for m in ordered], [self.callers[0], self.callers[1], self.callers[0]]
+		)
+		for name in self.members:
+			member = frappe.db.get_value(
+				"Campaign Member", name, ["status", "_assign", "call_todo"], as_dict=True
+			)
+			self.assertEqual(member.status, "Targeted")  # nobody called yet
+			self.assertEqual(json.loads(member._assign), [calls[name].allocated_to])
+			self.assertEqual(member.call_todo, calls[name].name)
+		notified = frappe.get_all(
+			"Notification Log",
+			filters={
+				"type": "Assignment",
+				"document_type": "Campaign Member",
+				"document_name": ("in", self.members),
+			},
+			pluck="for_user",
+		)
+		self.assertEqual(sorted(notified), sorted([self.callers[0], self.callers[1], self.callers[0]]))
+		# idempotent: a member with an open call is not assigned again; a new member is
+		self.assertEqual(outreach.make_call_list(self.campaign, self.callers)["assigned"], 0)
+		late = add_member(self.campaign, create_customer("_Test Call Customer Late"))
+		self.assertEqual(outreach.make_call_list(self.campaign, self.callers[1:])["assigned"], 1)
+		self.assertEqual(
+			frappe.db.get_value("ToDo", {"reference_name": late}, "allocated_to"), self.callers[1]
+		)
+
+	def test_logging_a_call_contacts_the_member_and_closes_the_assignment(self):
+		outreach.make_call_list(self.campaign, self.callers)
+		called, replied, untouched = sorted(self.members)
+		by_member = dict(
+			frappe.get_all(
+				"Campaign Member",
+				filters={"campaign": self.campaign},
+				fields=["name", "customer"],
+				as_list=True,
+			)
+		)
+		log_interaction(by_member[called], self.campaign, "Outbound", "Phone")
+		log_interaction(by_member[replied], self.campaign, "Inbound", "Email")
+		log_interaction(by_member[untouched], None, "Outbound", "Phone")  # not about the campaign
+		status = dict(
+			frappe.get_all(
+				"Campaign Member",
+				filters={"campaign": self.campaign},
+				fields=["name", "status"],
+				as_list=True,
+			)
+		)
+		self.assertEqual(
+			[status[called], status[replied], status[untouched]], ["Contacted", "Responded", "Targeted"]
+		)
+		self.assertEqual(
+			frappe.db.get_value("Campaign Member", replied, ["response_channel", "response_date"]),
+			("Email", getdate(today())),
+		)
+		self.assertEqual({row.reference_name for row in self.open_calls()}, {replied, untouched})
+		self.assertIn(frappe.db.get_value("Campaign Member", called, "_assign"), (None, "", "[]"))
+
+	def test_a_long_list_is_assigned_by_a_background_job(self):
+		from unittest.mock import patch
+
+		with (
+			patch.object(outreach, "CALL_LIST_IN_REQUEST", 2),
+			patch.object(frappe, "enqueue", wraps=frappe.enqueue) as enqueue,
+		):
+			self.assertEqual(
+				outreach.make_call_list(self.campaign, self.callers), {"assigned": 0, "queued": 3}
+			)
+		job = next(
+			c
+			for c in enqueue.call_args_list
+			if c.args[0] == "crm_plus.services.campaigns.outreach.assign_calls"
+		)
+		self.assertEqual((job.kwargs["queue"], job.kwargs["campaign_name"]), ("long", self.campaign))
+		self.assertEqual(len(self.open_calls()), 3)  # the job ran in the test (now=True)
+
+
+def add_member(campaign, customer):
+	doc = frappe.get_doc(
+		{"doctype": "Campaign Member", "campaign": campaign, "party_type": "Customer", "party": customer}
+	)
+	return doc.insert().name
+
+
+def log_interaction(customer, campaign, direction, channel):
+	return frappe.get_doc(
+		{
+			"doctype": "Customer Interaction",
+			"party_type": "Customer",
+			"party": customer,
+			"subject": "Campaign call",
+			"campaign": campaign,
+			"direction": direction,
+			"channel": channel,
+			"interaction_at": now_datetime(),
+		}
+	).insert()
+
+
+WORLD_DAY = add_days(today(), -40)  # the test world's exchange rates are for this day and today
+
+
+def build_world_campaign(cls):
+	"""Campaign W of the test world's US company (USD, a cost line of 100 USD) selling in both of its
+	companies (shared with the Campaign ROI report and the goal tests):
+	- Gamma: 10 x 100 EUR at 1.10 on the company's USD receivable, 500 USD paid: 1,100 USD billed,
+	  600 outstanding (ERPNext keeps its outstanding_amount in USD: times the rate would be 660);
+	- Beta: 10 x 100 EUR at 1.10 on a EUR receivable, unpaid: 1,100 USD billed and outstanding;
+	- Delta: 10 x 50 EUR in the EU company, unpaid: 500 EUR;
+	- Gamma, a member touched by W, also bought 100 USD on an invoice with no campaign (attributed).
+	US company: revenue 2,200 + 100 attributed, paid 500, outstanding 1,700 (USD); EU: 500 (EUR)."""
+	from crm_plus.tests import world
+
+	world.build()
+	cls.us, cls.eu = world.US, world.EU
+	gamma = create_customer("_Test Campaign World Gamma")
+	beta = create_customer("_Test Campaign World Beta")
+	world._eur_receivable_for(beta)
+	delta = create_customer("_Test Campaign World Delta")
+	cls.w = make_campaign(
+		"_Test World Campaign",
+		budget=100,
+		crm_company=world.US,
+		crm_start_date=add_days(WORLD_DAY, -30),
+		crm_end_date=add_days(today(), 30),
+		crm_costs=[{"date": WORLD_DAY, "description": "Ads", "amount": 100}],
+	).name
+	add_member(cls.w, gamma)
+	touch_at = f"{add_days(WORLD_DAY, -5)} 10:00:00"
+	frappe.get_doc(
+		{
+			"doctype": "Customer Interaction",
+			"party_type": "Customer",
+			"party": gamma,
+			"subject": "World campaign call",
+			"campaign": cls.w,
+			"direction": "Outbound",
+			"channel": "Phone",
+			"interaction_at": touch_at,
+		}
+	).insert()
+	paid = world_invoice(gamma, world.US, 100, cls.w, "EUR", world.EUR_RATE)
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	payment = get_payment_entry("Sales Invoice", paid.name, party_amount=500)
+	payment.posting_date = WORLD_DAY
+	payment.reference_no = f"TEST-{paid.name}"
+	payment.reference_date = WORLD_DAY
+	payment.insert()
+	payment.submit()
+	world_invoice(beta, world.US, 100, cls.w, "EUR", world.EUR_RATE)
+	world_invoice(delta, world.EU, 50, cls.w)
+	world_invoice(gamma, world.US, 100, None, qty=1)  # untagged: attributed to W by Gamma's touch
+
+
+def world_invoice(customer, company, rate, campaign, currency=None, conversion_rate=1.0, qty=10):
+	cost_center = frappe.get_cached_value("Company", company, "cost_center")
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": company,
+			"campaign": campaign,
+			"currency": currency or frappe.get_cached_value("Company", company, "default_currency"),
+			"conversion_rate": conversion_rate,
+			"posting_date": WORLD_DAY,
+			"set_posting_time": 1,
+			"due_date": add_days(WORLD_DAY, 30),
+			"cost_center": cost_center,
+			"items": [
+				{
+					"item_code": create_item("_Test World Item", rate=rate, valuation_rate=rate / 2),
+					"qty": qty,
+					"rate": rate,
+					"cost_center": cost_center,
+				}
+			],
+		}
+	)
+	doc.insert()
+	doc.submit()
+	return doc
+
+
+class TestCampaignFiguresPerCompany(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		build_world_campaign(cls)
+
+	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=90)
+	def test_each_company_in_its_own_currency(self):
+		figures = campaign_figures.get_figures(self.w, model="last_touch")
+		self.assertEqual((figures["company"], figures["currency"], figures["budget"]), (self.us, "USD", 100))
+		us, eu = figures["companies"]
+		self.assertEqual((us["company"], us["currency"]), (self.us, "USD"))
+		self.assertEqual((eu["company"], eu["currency"]), (self.eu, "EUR"))
+		money = ("revenue", "billed", "paid", "outstanding", "attributed_revenue", "cost", "roi_value")
+		self.assertEqual(
+			{k: us[k] for k in money},
+			{
+				"revenue": Decimal("2200.00"),
+				"billed": Decimal("2200.00"),
+				"paid": Decimal("500.00"),  # not 440: the USD outstanding is not converted again
+				"outstanding": Decimal("1700.00"),
+				"attributed_revenue": Decimal("100.00"),
+				"cost": Decimal("100"),
+				"roi_value": Decimal("2300.00"),
+			},
+		)
+		self.assertEqual(us["roi"], Decimal("22.0000"))
+		self.assertEqual(
+			{k: eu[k] for k in money},
+			{
+				"revenue": Decimal("500.00"),
+				"billed": Decimal("500.00"),
+				"paid": Decimal("0.00"),
+				"outstanding": Decimal("500.00"),
+				"attributed_revenue": Decimal("0"),
+				"cost": Decimal("0"),
+				"roi_value": Decimal("500.00"),
+			},
+		)
+		self.assertIsNone(eu["roi"])  # no cost in the EU company
+
+	def test_the_number_of_queries_does_not_grow_with_the_campaigns(self):
+		from unittest.mock import patch
+
+		others = [make_campaign(f"_Test Idle Campaign {n}").name for n in range(4)]
+
+		def count(names):
+			with patch.object(frappe.db, "sql", wraps=frappe.db.sql) as sql:
+				campaign_figures.figures_of(names, model="linear")
+			return sql.call_count
+
+		self.assertEqual(count([self.w]), count([self.w, *others]))

@@ -4,8 +4,8 @@
 from decimal import Decimal
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days
+from frappe.tests.utils import FrappeTestCase, change_settings
+from frappe.utils import add_days, today
 
 from crm_plus.crm_plus.doctype.customer_health_snapshot.test_customer_health_snapshot import (
 	AS_OF,
@@ -78,3 +78,20 @@ class TestCRMGoal(FrappeTestCase):
 					"target": 5,
 				}
 			).insert()
+
+
+class TestCampaignROIGoal(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from crm_plus.crm_plus.doctype.campaign_member.test_campaign_member import build_world_campaign
+
+		build_world_campaign(cls)
+
+	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=90)
+	def test_campaign_roi_counts_only_the_goals_company(self):
+		start, end = add_days(today(), -90), today()
+		# W is of the US company: its US sales (2,200 + 100 attributed, USD) against its 100 USD of cost;
+		# its 500 EUR sold by the EU company are another currency and another company's
+		self.assertEqual(goals.metric_value("campaign_roi", self.us, start, end), Decimal("2200.0"))
+		self.assertIsNone(goals.metric_value("campaign_roi", self.eu, start, end))

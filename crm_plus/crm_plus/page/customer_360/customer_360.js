@@ -188,7 +188,7 @@ class CustomerThreeSixty {
 					colors[e.kind] || "gray"
 				}">${frappe.utils.escape_html((this.kind_labels || {})[e.kind] || __(e.doctype))}</span></div>
 				<div class="flex-grow-1"><a href="${encodeURI(e.route)}">${frappe.utils.escape_html(e.title)}</a>
-					${e.title === e.name ? "" : `<span class="text-muted small ml-2">${frappe.utils.escape_html(e.name)}</span>`}</div>
+					${e.name_shown ? `<span class="text-muted small ml-2">${frappe.utils.escape_html(e.name)}</span>` : ""}</div>
 				<div style="width: 120px" class="text-muted small">${frappe.utils.escape_html(__(e.status || ""))}</div>
 				<div style="width: 140px" class="text-right">${amount}</div>
 			</div>`).appendTo($t);

@@ -5,14 +5,16 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from crm_plus.domain.attribution import MODELS
+from crm_plus.domain.attribution import MODELS, totals_by_currency
 from crm_plus.services.campaigns import figures as campaign_figures
+from crm_plus.services.permissions import check_company
 
 
 def execute(filters=None):
-	"""Per campaign: budget, cost, members, responses, conversions, revenue net of credit notes, margin,
-	attributed revenue from untagged invoices, and ROI. The same dozen queries for any number of
-	campaigns."""
+	"""A row per campaign and company it sold in (its own company first), in that company's currency:
+	budget, cost, members, responses, conversions, revenue net of credit notes, paid, outstanding,
+	margin, attributed revenue from untagged invoices, and ROI. The campaign's budget and members are
+	on its first row only. The same dozen queries for any number of campaigns; totals per currency."""
 	filters = frappe._dict(filters or {})
 	frappe.has_permission("Campaign", "read", throw=True)
 	frappe.has_permission("Sales Invoice", "read", throw=True)
@@ -28,32 +30,54 @@ def execute(filters=None):
 	names = frappe.get_list(
 		"Campaign", filters=conditions, pluck="name", order_by="crm_start_date desc, name"
 	)
+	if filters.company:
+		check_company(filters.company)
+	allowed = campaign_figures.permitted_companies()  # rows of other companies stay hidden
 	rows = []
 	figures = campaign_figures.figures_of(names, model=filters.model)  # a fixed number of queries for all
 	for name in names:
 		f = figures[name]
 		members = f["members"]
-		rows.append(
-			{
-				"campaign": name,
-				"budget": f["budget"],
-				"cost": f["cost"],
-				"members": members["targeted"],
-				"responded": members["responded"],
-				"response_rate": f["response_rate"],
-				"converted": members["converted"],
-				"revenue": f["revenue"],
-				"paid": f["paid"],
-				"margin": f["margin"],
-				"attributed_revenue": f["attributed_revenue"],
-				"roi": float(f["roi"] * 100) if f["roi"] is not None else None,
-			}
-		)
+		first = True
+		for c in f["companies"]:
+			if filters.company and c["company"] != filters.company:
+				continue
+			if allowed is not None and c["company"] and c["company"] not in allowed:
+				continue
+			rows.append(
+				{
+					"campaign": name,
+					"company": c["company"],
+					"currency": c["currency"],
+					"budget_currency": f["currency"],
+					"budget": f["budget"] if first else None,
+					"cost": c["cost"],
+					"members": members["targeted"] if first else None,
+					"responded": members["responded"] if first else None,
+					"response_rate": f["response_rate"] if first else None,
+					"converted": members["converted"] if first else None,
+					"revenue": c["revenue"],
+					"paid": c["paid"],
+					"outstanding": c["outstanding"],
+					"margin": c["margin"],
+					"attributed_revenue": c["attributed_revenue"],
+					"roi": float(c["roi"] * 100) if c["roi"] is not None else None,
+				}
+			)
+			first = False
 	return columns(), rows, None, chart(rows), summary(rows)
 
 
 def columns():
-	currency = {"fieldtype": "Currency", "width": 120}
+	def currency(fieldname, label, options="currency"):
+		return {
+			"fieldname": fieldname,
+			"label": label,
+			"fieldtype": "Currency",
+			"options": options,
+			"width": 120,
+		}
+
 	return [
 		{
 			"fieldname": "campaign",
@@ -62,16 +86,22 @@ def columns():
 			"options": "Campaign",
 			"width": 200,
 		},
-		{"fieldname": "budget", "label": _("Budget"), **currency},
-		{"fieldname": "cost", "label": _("Cost"), **currency},
+		# Data, not Links: Frappe would then require every reader of the report to read Company and
+		# Currency (it narrows a report's rows by the user's permissions on each linked doctype)
+		{"fieldname": "company", "label": _("Company"), "fieldtype": "Data", "width": 160},
+		{"fieldname": "currency", "label": _("Currency"), "fieldtype": "Data", "width": 80},
+		{"fieldname": "budget_currency", "label": _("Budget Currency"), "fieldtype": "Data", "hidden": 1},
+		currency("budget", _("Budget"), "budget_currency"),
+		currency("cost", _("Cost")),
 		{"fieldname": "members", "label": _("Members"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "responded", "label": _("Responses"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "response_rate", "label": _("Response Rate"), "fieldtype": "Percent", "width": 110},
 		{"fieldname": "converted", "label": _("Conversions"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "revenue", "label": _("Revenue"), **currency},
-		{"fieldname": "paid", "label": _("Paid"), **currency},
-		{"fieldname": "margin", "label": _("Margin"), **currency},
-		{"fieldname": "attributed_revenue", "label": _("Attributed (untagged)"), **currency},
+		currency("revenue", _("Revenue")),
+		currency("paid", _("Paid")),
+		currency("outstanding", _("Outstanding")),
+		currency("margin", _("Margin")),
+		currency("attributed_revenue", _("Attributed (untagged)")),
 		{"fieldname": "roi", "label": _("ROI"), "fieldtype": "Percent", "width": 100},
 	]
 
@@ -80,9 +110,10 @@ def chart(rows):
 	rows = [r for r in rows if r["roi"] is not None]
 	if not rows:
 		return None
+	several = len({r["company"] for r in rows}) > 1
 	return {
 		"data": {
-			"labels": [r["campaign"] for r in rows],
+			"labels": [f"{r['campaign']} ({r['company']})" if several else r["campaign"] for r in rows],
 			"datasets": [{"name": _("ROI %"), "values": [round(r["roi"], 1) for r in rows]}],
 		},
 		"type": "bar",
@@ -90,14 +121,24 @@ def chart(rows):
 
 
 def summary(rows):
-	cost = sum(r["cost"] for r in rows)
-	revenue = sum(r["revenue"] + r["attributed_revenue"] for r in rows)
-	return [
-		{"value": cost, "label": _("Total Cost"), "datatype": "Currency"},
-		{
-			"value": revenue,
-			"label": _("Revenue incl. Attributed"),
-			"datatype": "Currency",
-			"indicator": "Green",
-		},
-	]
+	"""Totals per currency: amounts of companies in different currencies are never added."""
+	items = []
+	totals = totals_by_currency(rows, ("cost", "revenue", "attributed_revenue"))
+	for currency, total in totals.items():
+		suffix = f" ({currency})" if len(totals) > 1 and currency else ""
+		items += [
+			{
+				"value": total["cost"],
+				"label": _("Total Cost") + suffix,
+				"datatype": "Currency",
+				"currency": currency,
+			},
+			{
+				"value": total["revenue"] + total["attributed_revenue"],
+				"label": _("Revenue incl. Attributed") + suffix,
+				"datatype": "Currency",
+				"currency": currency,
+				"indicator": "Green",
+			},
+		]
+	return items
