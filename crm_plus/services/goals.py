@@ -149,7 +149,7 @@ def average_satisfaction(company, start, end):
 	average = (
 		frappe.qb.from_(c)
 		.select(Avg(c.satisfaction))
-		.where((c.satisfaction > 0) & (Date(c.satisfaction_on)[start:end]))
+		.where((c.company == company) & (c.satisfaction > 0) & (Date(c.satisfaction_on)[start:end]))
 		.run()[0][0]
 	)
 	return Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None
@@ -162,10 +162,10 @@ def sla_compliance(company, start, end):
 		"""
 		select count(*) as resolved, sum(sla_resolution_date <= sla_resolution_by) as met
 		from `tabCustomer Complaint`
-		where sla_resolution_date is not null and sla_resolution_by is not null
+		where company = %(company)s and sla_resolution_date is not null and sla_resolution_by is not null
 			and date(sla_resolution_date) between %(start)s and %(end)s
 		""",
-		{"start": start, "end": end},
+		{"company": company, "start": start, "end": end},
 	)
 	return goals.rate(row.met or 0, row.resolved or 0)
 
@@ -175,7 +175,7 @@ def average_resolution_hours(company, start, end):
 	minutes = (
 		frappe.qb.from_(c)
 		.select(Avg(UnixTimestamp(c.resolved_on) - UnixTimestamp(c.opened_on)) / 60)
-		.where(c.resolved_on.isnotnull() & (Date(c.resolved_on)[start:end]))
+		.where((c.company == company) & c.resolved_on.isnotnull() & (Date(c.resolved_on)[start:end]))
 		.run()[0][0]
 	)
 	return (Decimal(str(minutes)) / 60).quantize(Decimal("0.1")) if minutes is not None else None
@@ -199,11 +199,13 @@ def campaign_roi(company, start, end):
 
 
 def interactions_per_active_customer(company, start, end):
+	"""Interactions with the customers who bought from the company in the period, per such customer."""
 	row = _one(
 		f"""
-		select (select count(*) from `tabCustomer Interaction`
-				where date(interaction_at) between %(start)s and %(end)s and customer is not null) as interactions,
-			(select count(*) from ({_customers_with_purchases(company, start, end)}) t) as active
+		select count(i.name) as interactions, count(distinct t.customer) as active
+		from ({_customers_with_purchases(company, start, end)}) t
+		left join `tabCustomer Interaction` i on i.customer = t.customer
+			and i.interaction_at >= %(start)s and i.interaction_at < %(end)s + interval 1 day
 		""",
 		{"company": company, "start": start, "end": end},
 	)

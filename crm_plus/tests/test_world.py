@@ -127,6 +127,17 @@ class TestRestrictedReps(WorldTestCase):
 		with self.assertRaises(frappe.PermissionError):
 			customer_360.get_360(self.customer("eur_account"))
 
+	def test_a_segment_preview_lists_only_the_reps_customers(self):
+		from crm_plus.services.campaigns.segments import preview_segment
+
+		campaign = frappe.db.get_value("Campaign", {"name": "_Test World Campaign"}) or (
+			frappe.get_doc({"doctype": "Campaign", "campaign_name": "_Test World Campaign"}).insert().name
+		)
+		allowed = self.visible(w.REP_NORTH)  # signs the rep in
+		preview = preview_segment(campaign, sample=1000)
+		seen = {r["customer"] for r in preview["sample"] if r["customer"].startswith("_Test World")}
+		self.assertEqual(seen, allowed)
+
 	def test_a_company_restricted_rep_sees_only_that_company(self):
 		frappe.set_user(w.REP_EU)
 		with self.assertRaises(frappe.PermissionError):
@@ -278,3 +289,19 @@ class TestComplaintsPerCompany(WorldTestCase):
 		frappe.db.set_value("Customer Complaint", doc.name, "company", None)
 		with self.assertRaises(frappe.MandatoryError):
 			remedies.make_refund(doc.name, 10)
+
+	def test_goal_metrics_of_a_company_count_its_complaints_and_customers_only(self):
+		from frappe.utils import add_days, now_datetime
+
+		from crm_plus.services import goals
+
+		eu, us = self.complaint("eu", company=w.EU), self.complaint("usd", company=w.US)
+		for doc, rating in ((eu, 5), (us, 1)):
+			frappe.db.set_value(
+				"Customer Complaint", doc.name, {"satisfaction": rating, "satisfaction_on": now_datetime()}
+			)
+		start, end = getdate(add_days(today(), -60)), getdate(today())
+		self.assertEqual(goals.average_satisfaction(w.EU, start, end), 5)
+		self.assertEqual(goals.average_satisfaction(w.US, start, end), 1)
+		# interactions per active customer: the EU company's one buyer, with no interaction
+		self.assertEqual(goals.interactions_per_active_customer(w.EU, start, end), 0)

@@ -13,6 +13,7 @@ from pypika.terms import Case, ExistsCriterion
 from crm_plus.constants import CAMPAIGN_MEMBER, CUSTOMER_COMPLAINT
 from crm_plus.domain import campaigns as rules
 from crm_plus.domain.sla import CLOSED_STATES
+from crm_plus.services.permissions import RawCondition, customer_condition
 from crm_plus.services.settings import get_settings
 
 OPEN_COMPLAINT_FILTER = {"With an open complaint": True, "Without an open complaint": False}
@@ -27,11 +28,15 @@ SALES_TARGETS = (
 
 
 def segment_query(campaign):
-	"""The customers matching the campaign's target segment, less suppressed ones and current members:
-	a frappe.qb query selecting (customer, customer_name, email_id)."""
+	"""The customers matching the campaign's target segment, less suppressed ones and current members,
+	among those the user may read (User Permissions on Customer, Territory, Customer Group...): a
+	frappe.qb query selecting (customer, customer_name, email_id)."""
 	c = frappe.qb.DocType("Customer")
 	query = frappe.qb.from_(c).select(c.name.as_("customer"), c.customer_name, c.email_id)
 	conditions = [c.disabled == 0, *_master_conditions(campaign, c)]
+	restriction = customer_condition()  # only customers the user may read, as their customer list
+	if restriction:
+		conditions.append(RawCondition(restriction))
 	if any(campaign.get(f) for f in SALES_TARGETS):
 		sales = _sales_of_customers(campaign)
 		query = query.join(sales).on(sales.customer == c.name)
