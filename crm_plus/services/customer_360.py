@@ -183,6 +183,8 @@ def get_360(customer: str, kinds=None, before: str | None = None, limit: int | N
 		"customer": customer,
 		"customer_name": frappe.db.get_value("Customer", customer, "customer_name"),
 		"figures": get_figures(customer) if cursor is None else None,
+		# a user who may not read invoices is told so, never shown "no invoices" as a fact
+		"figures_available": _can_read("Sales Invoice"),
 		"value": get_value_and_risk(customer) if cursor is None else None,
 		"service": get_service_figures(customer) if cursor is None else None,
 		"kinds": [{"kind": s.kind, "label": _(s.label)} for s in SOURCES if _can_read(s.doctype)],

@@ -123,7 +123,10 @@ class TestRestrictedReps(WorldTestCase):
 
 	def test_the_360_refuses_a_customer_outside_the_reps_territory(self):
 		frappe.set_user(w.REP_NORTH)
-		self.assertEqual(customer_360.get_360(self.customer("usd"))["customer"], self.customer("usd"))
+		page = customer_360.get_360(self.customer("usd"))
+		self.assertEqual(page["customer"], self.customer("usd"))
+		# a Sales User may not read invoices: told so, not shown "no invoices" as a fact
+		self.assertEqual((page["figures"], page["figures_available"]), ([], False))
 		with self.assertRaises(frappe.PermissionError):
 			customer_360.get_360(self.customer("eur_account"))
 

@@ -72,7 +72,7 @@ class CustomerThreeSixty {
 				this.page.set_title(
 					__("Customer 360: {0}", [frappe.utils.escape_html(data.customer_name || data.customer)])
 				);
-				if (data.figures) this.render_figures(data.figures, data.service);
+				if (data.figures) this.render_figures(data.figures, data.service, data.figures_available);
 				if (data.figures) this.render_value(data.value);
 				this.set_kinds(data.kinds);
 				this.render_timeline(data.timeline, reset);
@@ -91,9 +91,11 @@ class CustomerThreeSixty {
 		this.kinds_set = true;
 	}
 
-	render_figures(figures, service) {
+	render_figures(figures, service, available) {
 		const $f = this.$body.find(".crm-360-figures").empty();
-		if (!figures.length) {
+		if (!available) {
+			$f.html(`<div class="text-muted">${__("Sales figures are not available to you.")}</div>`);
+		} else if (!figures.length) {
 			$f.html(`<div class="text-muted">${__("No submitted invoices yet.")}</div>`);
 			return;
 		}
