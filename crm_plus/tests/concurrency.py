@@ -69,3 +69,23 @@ def score_until_stopped(seconds: int = 120):
 			frappe.db.rollback()
 			errors.append(f"{type(e).__name__}: {e}")
 	print(json.dumps({"runs": runs, "errors": errors}))
+
+
+def score_then_hang(seconds: int = 300):
+	"""A scoring run that takes the lease and does its first step (aggregate and statistics), then hangs
+	as a long chunk would, for the fault tests to kill it there. Prints "prepared <run id>"."""
+	import uuid
+
+	from crm_plus.services.scoring import pipeline
+	from crm_plus.services.settings import get_settings
+	from crm_plus.services.sql import read_committed
+
+	frappe.set_user("Administrator")
+	run_id = uuid.uuid4().hex
+	if not pipeline._acquire_lock(run_id):
+		print("skipped", flush=True)
+		return
+	with read_committed():
+		pipeline.prepare(None, get_settings(), commit=True, run_id=run_id)
+	print(f"prepared {run_id}", flush=True)
+	time.sleep(seconds)

@@ -45,12 +45,17 @@ from crm_plus.services.settings import get_settings
 from crm_plus.services.sql import read_committed
 
 JOB_ID = "crm_plus::score_customers"
+# The run's lease: a Redis key naming the run that holds it, renewed at every step and chunk by the run
+# and its parts. A run killed at any point (SIGKILL, a lost connection, a restart) stops renewing it and
+# the next run starts within LEASE_SECONDS; a live run still keeps others out.
+RUN_LOCK = "crm_plus:scoring:run"
+LEASE_SECONDS = 90
+JOB_TIMEOUT = 4 * 3600  # RQ's limit for one job (a run's parts share the lease, not this)
+RUN_LOCK_SECONDS = JOB_TIMEOUT  # how long a split run's bookkeeping is kept
 
 
-RUN_LOCK = "crm_plus:scoring:run"  # Redis key held from the start of a run until its last part ends
-
-
-RUN_LOCK_SECONDS = 4 * 3600
+class LeaseLost(Exception):
+	"""Another run took the lease over (this one stopped renewing it in time): stop writing."""
 
 
 @dataclass
@@ -72,10 +77,11 @@ def enqueue_daily_scoring():
 
 
 def enqueue_scoring(as_of: str | None = None):
+	_forget_dead_job()
 	frappe.enqueue(
 		"crm_plus.services.scoring.pipeline.run",
 		queue="long",
-		timeout=RUN_LOCK_SECONDS,
+		timeout=JOB_TIMEOUT,
 		job_id=JOB_ID,
 		deduplicate=True,
 		as_of=as_of,
@@ -118,7 +124,7 @@ def run(as_of=None, parts: int | None = None):
 		settings = get_settings()
 		parts = max(1, cint(parts or settings.scoring_workers or 1))
 		with read_committed():
-			state = prepare(as_of, settings, commit=True)
+			state = prepare(as_of, settings, commit=True, run_id=run_id)
 		state.run_id = run_id
 		if parts == 1 or state.rows <= cint(settings.scoring_chunk_size or 5000):
 			with read_committed():
@@ -130,7 +136,7 @@ def run(as_of=None, parts: int | None = None):
 			frappe.enqueue(
 				"crm_plus.services.scoring.pipeline.run_part",
 				queue="long",
-				timeout=RUN_LOCK_SECONDS,
+				timeout=JOB_TIMEOUT,
 				job_id=f"{JOB_ID}::{run_id}::{number}",
 				state=state,
 				after=after,
@@ -152,6 +158,7 @@ def run_part(state: Run, after: str, upto: str | None):
 
 def finish(state: Run) -> dict:
 	try:
+		renew_lease(state.run_id)
 		with read_committed():
 			changed = copy_to_customers(state.period)
 		frappe.db.set_single_value(
@@ -199,7 +206,39 @@ def _remaining_key(run_id: str) -> str:
 
 
 def _acquire_lock(run_id: str) -> bool:
-	return bool(frappe.cache.set(frappe.cache.make_key(RUN_LOCK), run_id, nx=True, ex=RUN_LOCK_SECONDS))
+	return bool(frappe.cache.set(frappe.cache.make_key(RUN_LOCK), run_id, nx=True, ex=LEASE_SECONDS))
+
+
+def renew_lease(run_id: str | None) -> None:
+	"""Keep the lease for LEASE_SECONDS more; raise LeaseLost when another run holds it. A call without a
+	run (score_all from a test or the demo) holds no lease."""
+	if not run_id:
+		return
+	key = frappe.cache.make_key(RUN_LOCK)
+	holder = frappe.cache.get(key)
+	if holder is None:  # it ran out while this step ran: take it back unless another run has it
+		if frappe.cache.set(key, run_id, nx=True, ex=LEASE_SECONDS):
+			return
+		holder = frappe.cache.get(key)
+	if holder is None or holder.decode() != run_id:
+		raise LeaseLost(run_id)
+	frappe.cache.expire(key, LEASE_SECONDS)
+
+
+def holder() -> str | None:
+	"""The run holding the lease now, if any."""
+	value = frappe.cache.get(frappe.cache.make_key(RUN_LOCK))
+	return value.decode() if value else None
+
+
+def _forget_dead_job():
+	"""RQ keeps a job "started" when its worker was killed (until the job's timeout), and deduplication
+	would then refuse every new run for hours: with no live run holding the lease, that job is dead."""
+	from frappe.utils.background_jobs import get_job
+
+	job = get_job(JOB_ID)
+	if job and job.get_status(refresh=True) == "started" and holder() is None:
+		job.delete()
 
 
 def _release_lock(run_id: str):
@@ -220,14 +259,16 @@ def score_all(as_of=None, chunk_size: int | None = None, publish: bool = True, c
 	return {"period": state.period, "rows": state.rows, "scored": scored, "customers_changed": changed}
 
 
-def prepare(as_of, settings, commit: bool = False, publish: bool = False) -> Run:
+def prepare(as_of, settings, commit: bool = False, publish: bool = False, run_id: str = "") -> Run:
 	as_of = getdate(as_of or today())
 	period = as_of.strftime("%Y-%m")
 	started = now_datetime()  # the site's time zone, as `modified` is stored (not the server's now())
 	_progress(publish, 0, _("Aggregating invoices"))
 	rows = aggregate(as_of, period, settings)
+	renew_lease(run_id)
 	_commit(commit)
 	add_statistics(period)
+	renew_lease(run_id)
 	_commit(commit)
 	return Run(
 		as_of=as_of,
@@ -253,6 +294,7 @@ def score_range(
 	scored = 0
 	for chunk in read_chunks(state.period, chunk_size, after, upto):
 		score_chunk(chunk, state.as_of, (state.cutpoints, state.thresholds), settings)
+		renew_lease(state.run_id)  # before the commit: a run that lost the lease writes nothing more
 		_commit(commit)
 		scored += len(chunk)
 		_progress(
