@@ -643,7 +643,9 @@ class Generator:
 			sla_values = """, %(sla)s, t.priority, t.opened, t.opened + interval 8 hour,
 				t.opened + interval t.responded_hours hour, t.opened + interval 40 hour, t.resolved"""
 		# every open state a complaint reaches on its way (a reopened one is opened again, not new)
-		open_states = tuple(s for s in sla.STATES if s in sla.OPEN_STATES and s != sla.REOPENED)
+		open_states = tuple(
+			s for s in sla_rules.STATES if s in sla_rules.OPEN_STATES and s != sla_rules.REOPENED
+		)
 		opened = (
 			f"timestamp({self._date('d.day')}, sec_to_time(28800 + floor({u('ctime', 'd.seq')} * 32400)))"
 		)
@@ -658,7 +660,7 @@ class Generator:
 				%(company)s, t.status, t.severity, t.channel, t.category, t.opened, 'Generated complaint',
 				if(t.resolved is null, null, t.cause), if(t.resolved is null, null, 'Explanation'),
 				if(t.resolved is null, null, 'Explained and settled'), t.resolved,
-				if(t.status = '{sla.CLOSED}', t.resolved + interval 2 day, null), t.compensation, t.compensation,
+				if(t.status = '{sla_rules.CLOSED}', t.resolved + interval 2 day, null), t.compensation, t.compensation,
 				if(t.rated, t.rating, 0), if(t.rated, t.resolved + interval 1 day, null),
 				if(t.breached, 'Resolution', null), if(t.breached, t.opened + interval 40 hour, null),
 				0, 0, t.opened, coalesce(t.resolved, t.opened), 'Administrator', 'Administrator'
@@ -666,7 +668,7 @@ class Generator:
 			from (
 				select r.*,
 					if(r.resolved is null, {self.pick(open_states, "cstate", "r.seq")},
-						if({u("closed", "r.seq")} < 0.85, '{sla.CLOSED}', '{sla.RESOLVED}')) as status,
+						if({u("closed", "r.seq")} < 0.85, '{sla_rules.CLOSED}', '{sla_rules.RESOLVED}')) as status,
 					r.resolved is not null and {u("rated", "r.seq")} < 0.6 as rated,
 					r.resolved is not null and r.resolved > r.opened + interval 40 hour as breached
 				from (
