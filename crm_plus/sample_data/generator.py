@@ -33,6 +33,7 @@ import frappe
 from frappe.utils import getdate, today
 
 from crm_plus.domain import campaigns as campaign_rules
+from crm_plus.domain import sla as sla_rules
 
 PREFIX = "GEN-"
 STAGING = (
