@@ -102,6 +102,9 @@ def update_responses(campaign_name: str) -> dict:
 		"responded": rules.RESPONDED,
 		"converted": rules.CONVERTED,
 		"suppressed": rules.SUPPRESSED,
+		# a member's attributed revenue is in one currency: the campaign's company's (else the default)
+		"company": frappe.db.get_value("Campaign", campaign_name, "crm_company")
+		or frappe.defaults.get_global_default("company"),
 	}
 	frappe.db.sql(
 		"""
@@ -151,7 +154,7 @@ def update_responses(campaign_name: str) -> dict:
 		update `tabCampaign Member` m
 		left join (
 			select customer, sum(base_net_total) as revenue from `tabSales Invoice`
-			where campaign = %(campaign)s and docstatus = 1 group by customer
+			where campaign = %(campaign)s and docstatus = 1 and company = %(company)s group by customer
 		) r on r.customer = m.customer
 		set m.attributed_revenue = ifnull(r.revenue, 0)
 		where m.campaign = %(campaign)s
