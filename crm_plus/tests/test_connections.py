@@ -4,6 +4,7 @@ import frappe
 from frappe.desk.notifications import get_open_count
 from frappe.tests.utils import FrappeTestCase
 
+from crm_plus.crm_plus.doctype.customer_interaction.test_customer_interaction import make_interaction
 from crm_plus.tests.utils import create_customer
 
 
@@ -19,19 +20,7 @@ class TestConnections(FrappeTestCase):
 		self.assertIn("Customer Interaction", before)
 		self.assertIn("Customer Complaint", before)
 		self.assertIn("Retention Plan", before)
-		frappe.get_doc(
-			{
-				"doctype": "Customer Interaction",
-				"party_type": "Customer",
-				"party": customer,
-				"subject": "Connections",
-				"channel": "Phone",
-				"direction": "Outbound",
-				"touchpoint": "Sales",
-				"sale_stage": "Post-sale",
-				"interaction_type": "Other",
-			}
-		).insert()
+		make_interaction(customer, subject="Connections")
 		self.assertEqual(
 			counts("Customer", customer)["Customer Interaction"], before["Customer Interaction"] + 1
 		)

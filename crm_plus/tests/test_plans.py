@@ -7,6 +7,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
+from crm_plus.crm_plus.doctype.customer_interaction.test_customer_interaction import make_interaction
 from crm_plus.install.indexes import ensure_indexes
 from crm_plus.services import customer_360
 from crm_plus.tests.utils import create_customer, create_sales_invoice, pay_invoice
@@ -31,19 +32,7 @@ class TestCustomer360Plans(FrappeTestCase):
 		for days in (90, 60, 30):
 			invoice = create_sales_invoice(cls.customer, posting_date=add_days(today(), -days))
 		pay_invoice(invoice.name)
-		frappe.get_doc(
-			{
-				"doctype": "Customer Interaction",
-				"party_type": "Customer",
-				"party": cls.customer,
-				"subject": "Plans",
-				"channel": "Phone",
-				"direction": "Outbound",
-				"touchpoint": "Sales",
-				"sale_stage": "Post-sale",
-				"interaction_type": "Other",
-			}
-		).insert()
+		make_interaction(cls.customer, subject="Plans")
 
 	def statements_of(self, call):
 		sent = []

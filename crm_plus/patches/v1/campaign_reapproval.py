@@ -8,10 +8,12 @@ import json
 import frappe
 
 from crm_plus.domain.campaigns import ACTIVE, APPROVED, PENDING_APPROVAL
+from crm_plus.install.custom_fields import ensure_custom_fields
 from crm_plus.install.records import WORKFLOWS
 
 
 def execute():
+	ensure_custom_fields()  # the approval fields are custom fields, made after patches otherwise
 	frappe.db.sql(
 		"""
 		update `tabCampaign` set crm_approved_budget = crm_budget
