@@ -219,16 +219,18 @@ class TestScoringPlanAndLocks(ScaleTestCase):
 			snapshot_rows = [row for row in plan if row.table == "s"]
 			self.assertEqual(snapshot_rows[0].type, "ref", plan)
 			self.assertEqual(snapshot_rows[0].key, "customer", plan)
-		# receivables: one pass over the ledger's covering index, each result onto its row by key
-		(receivables,) = [
+		# receivables: passes over the ledger's covering index, each result onto its row by key
+		receivables = [
 			(q, v) for q, v in sent if q.strip().startswith("update (") and "Payment Ledger Entry" in q
 		]
-		plan = frappe.db.sql("explain " + receivables[0], receivables[1], as_dict=True)
-		ledger = [row for row in plan if row.table == "tabPayment Ledger Entry"]
-		self.assertEqual(ledger[0].key, "crm_plus_receivables", plan)
-		self.assertIn("Using index", ledger[0].Extra, plan)
-		snapshot_rows = [row for row in plan if row.table == "s"]
-		self.assertEqual((snapshot_rows[0].type, snapshot_rows[0].key), ("eq_ref", "PRIMARY"), plan)
+		self.assertEqual(len(receivables), 2, "what is owed, and what is overdue")
+		for query, values in receivables:
+			plan = frappe.db.sql("explain " + query, values, as_dict=True)
+			ledger = [row for row in plan if row.table == "tabPayment Ledger Entry"]
+			self.assertEqual(ledger[0].key, "crm_plus_receivables", plan)
+			self.assertIn("Using index", ledger[0].Extra, plan)
+			snapshot_rows = [row for row in plan if row.table == "s"]
+			self.assertEqual((snapshot_rows[0].type, snapshot_rows[0].key), ("eq_ref", "PRIMARY"), plan)
 
 	def test_the_job_reads_invoices_without_locking_them(self):
 		"""Under the job's READ COMMITTED, a user can update and insert invoices while the job's

@@ -88,27 +88,38 @@ def aggregate_invoices(params):
 
 
 def add_receivables(params):
-	"""What each customer owes each company, in the company's currency: ERPNext's Payment Ledger, each
-	voucher's balance (`amount` is in the company's currency whatever the invoice's or the receivable
-	account's currency), overdue where an invoice's due date has passed, never more than is owed in all
-	(a credit note or payment not yet allocated reduces it). Invoices' `outstanding_amount` is in the
-	receivable account's currency and cannot be added across customers."""
+	"""What each customer owes each company, in the company's currency: ERPNext's Payment Ledger
+	(`amount` is in the company's currency whatever the invoice's or the receivable account's currency);
+	overdue: the vouchers whose due date has passed and that are still owed, never more than is owed in
+	all (a credit note or payment not yet allocated reduces it). Invoices' `outstanding_amount` is in the
+	receivable account's currency and cannot be added across customers.
+
+	Two passes over the ledger's covering index, each in its order (no temporary table for the first;
+	the second groups only the vouchers still owed after their due date)."""
+	ledger = f"""`tabPayment Ledger Entry` {index_hint("Payment Ledger Entry", "crm_plus_receivables")}"""
+	owed = "party_type = 'Customer' and delinked = 0 and posting_date <= %(as_of)s"
+	row = "md5(concat_ws('|', r.party, r.company, %(period)s))"
 	frappe.db.sql(
 		f"""
 		update (
-			select v.party, v.company, sum(v.balance) as outstanding,
-				least(sum(if(v.due_date < %(as_of)s and v.balance > 0, v.balance, 0)),
-					greatest(sum(v.balance), 0)) as overdue
-			from (
-				select party, company, sum(amount) as balance, max(due_date) as due_date
-				from `tabPayment Ledger Entry` {index_hint("Payment Ledger Entry", "crm_plus_receivables")}
-				where party_type = 'Customer' and delinked = 0 and posting_date <= %(as_of)s
+			select party, company, sum(amount) as outstanding from {ledger}
+			where {owed} group by party, company
+		) r straight_join `tabCustomer Health Snapshot` s on s.name = {row}
+		set s.outstanding = r.outstanding
+		""",
+		params,
+	)
+	frappe.db.sql(
+		f"""
+		update (
+			select v.party, v.company, sum(v.balance) as overdue from (
+				select party, company, sum(amount) as balance from {ledger}
+				where {owed}
 				group by party, company, against_voucher_type, against_voucher_no
-			) v
-			group by v.party, v.company
-		) r straight_join `tabCustomer Health Snapshot` s
-			on s.name = md5(concat_ws('|', r.party, r.company, %(period)s))
-		set s.outstanding = r.outstanding, s.overdue = r.overdue
+				having max(due_date) < %(as_of)s and sum(amount) > 0
+			) v group by v.party, v.company
+		) r straight_join `tabCustomer Health Snapshot` s on s.name = {row}
+		set s.overdue = least(r.overdue, greatest(s.outstanding, 0))
 		""",
 		params,
 	)
