@@ -141,6 +141,22 @@ class TestRestrictedReps(WorldTestCase):
 		seen = {r["customer"] for r in preview["sample"] if r["customer"].startswith("_Test World")}
 		self.assertEqual(seen, allowed)
 
+	def test_number_cards_count_only_the_reps_customers(self):
+		from frappe.desk.doctype.number_card.number_card import get_result
+
+		for key in ("usd", "eur_account"):  # North, South
+			frappe.get_doc(
+				{"doctype": "Customer Complaint", "subject": "Card", "customer": self.customer(key)}
+			).insert()
+		card = frappe.get_doc("Number Card", "Open Complaints").as_dict()
+		world = [["Customer Complaint", "customer", "like", "_Test World%"]]
+		everyone = get_result(card, world)
+		self.visible(w.REP_NORTH)  # signs the rep in
+		north = get_result(card, world)
+		frappe.set_user("Administrator")
+		self.assertEqual(north, frappe.db.count("Customer Complaint", {"customer": self.customer("usd")}))
+		self.assertLess(north, everyone)
+
 	def test_a_company_restricted_rep_sees_only_that_company(self):
 		frappe.set_user(w.REP_EU)
 		with self.assertRaises(frappe.PermissionError):

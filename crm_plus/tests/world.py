@@ -3,8 +3,9 @@ walls: what real ERPNext sites look like rather than a fresh single-company one.
 
 - two companies: _Test World US (USD) and _Test World EU (EUR);
 - territories North and South, customer groups Retail and Wholesale;
-- customers billed in EUR on a receivable account in EUR (ERPNext's multi-currency setup), billed in
-  EUR on the company's USD receivable, billed in USD and partly paid, and a customer of the EU company;
+- customers billed in a third currency (GBP) on a receivable account in GBP (ERPNext's multi-currency
+  setup), billed in GBP on the company's USD receivable, billed in USD and partly paid, and a customer
+  of the EU company;
 - reps restricted by Territory, by Customer Group and by Company (User Permissions), each a Sales User.
 
 Accounts Settings allow invoices in another currency than a single receivable account (ERPNext's
@@ -25,7 +26,8 @@ from crm_plus.tests.utils import create_company, create_customer, create_item, c
 US, EU = "_Test World US", "_Test World EU"
 NORTH, SOUTH = "_Test World North", "_Test World South"
 RETAIL, WHOLESALE = "_Test World Retail", "_Test World Wholesale"
-EUR_RATE = 1.10  # EUR in USD on every world invoice billed in EUR
+FOREIGN = "GBP"  # a third currency, neither company's
+FOREIGN_RATE = 1.10  # GBP in USD on every world invoice billed in GBP
 
 REP_NORTH = "world.north@example.com"  # User Permission: Territory North
 REP_RETAIL = "world.retail@example.com"  # User Permission: Customer Group Retail
@@ -43,9 +45,9 @@ def build() -> World:
 	_masters()
 	world = World()
 	world.customers = {
-		# billed 10 x 100 EUR at 1.10 on a receivable account in EUR, one unit credited, nothing paid
+		# billed 10 x 100 GBP at 1.10 on a receivable account in GBP, one unit credited, nothing paid
 		"eur_account": create_customer("_Test World Beta", territory=SOUTH, customer_group=WHOLESALE),
-		# billed 10 x 100 EUR at 1.10 on the company's USD receivable, 500 USD paid
+		# billed 10 x 100 GBP at 1.10 on the company's USD receivable, 500 USD paid
 		"eur_invoice": create_customer("_Test World Gamma", territory=NORTH, customer_group=WHOLESALE),
 		# billed 1,100 USD, 300 paid; the same sale as Beta's in company currency, before the credit
 		"usd": create_customer("_Test World Alpha", territory=NORTH, customer_group=RETAIL),
@@ -86,15 +88,15 @@ def _masters():
 				).insert(ignore_permissions=True)
 	for day in (nowdate(), add_days(nowdate(), -40)):
 		if not frappe.db.exists(
-			"Currency Exchange", {"from_currency": "EUR", "to_currency": "USD", "date": day}
+			"Currency Exchange", {"from_currency": FOREIGN, "to_currency": "USD", "date": day}
 		):
 			frappe.get_doc(
 				{
 					"doctype": "Currency Exchange",
 					"date": day,
-					"from_currency": "EUR",
+					"from_currency": FOREIGN,
 					"to_currency": "USD",
-					"exchange_rate": EUR_RATE,
+					"exchange_rate": FOREIGN_RATE,
 					"for_buying": 1,
 					"for_selling": 1,
 				}
@@ -102,8 +104,8 @@ def _masters():
 
 
 def _eur_receivable_for(customer: str):
-	"""ERPNext's multi-currency setup: a receivable account in EUR, set as the customer's account."""
-	name = frappe.db.get_value("Account", {"account_name": "Debtors EUR", "company": US})
+	"""ERPNext's multi-currency setup: a receivable account in GBP, set as the customer's account."""
+	name = frappe.db.get_value("Account", {"account_name": f"Debtors {FOREIGN}", "company": US})
 	if not name:
 		parent = frappe.db.get_value(
 			"Account", {"company": US, "account_type": "Receivable", "is_group": 1}
@@ -112,11 +114,11 @@ def _eur_receivable_for(customer: str):
 			frappe.get_doc(
 				{
 					"doctype": "Account",
-					"account_name": "Debtors EUR",
+					"account_name": f"Debtors {FOREIGN}",
 					"parent_account": parent,
 					"company": US,
 					"account_type": "Receivable",
-					"account_currency": "EUR",
+					"account_currency": FOREIGN,
 				}
 			)
 			.insert(ignore_permissions=True)
@@ -124,7 +126,7 @@ def _eur_receivable_for(customer: str):
 		)
 	doc = frappe.get_doc("Customer", customer)
 	if not doc.accounts:
-		doc.default_currency = "EUR"
+		doc.default_currency = FOREIGN
 		doc.append("accounts", {"company": US, "account": name})
 		doc.flags.ignore_crm_duplicate_warning = True
 		doc.save(ignore_permissions=True)
@@ -172,14 +174,14 @@ def _pay(invoice, amount):
 def _invoices(world: World):
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
-	beta = _invoice(world.customers["eur_account"], US, 100, "EUR", EUR_RATE)
+	beta = _invoice(world.customers["eur_account"], US, 100, FOREIGN, FOREIGN_RATE)
 	credit = make_sales_return(beta.name)
 	credit.items[0].qty = -1
 	credit.posting_date = beta.posting_date
 	credit.set_posting_time = 1
 	credit.insert(ignore_permissions=True)
 	credit.submit()
-	gamma = _invoice(world.customers["eur_invoice"], US, 100, "EUR", EUR_RATE)
+	gamma = _invoice(world.customers["eur_invoice"], US, 100, FOREIGN, FOREIGN_RATE)
 	_pay(gamma, 500)
 	alpha = _invoice(world.customers["usd"], US, 110)
 	_pay(alpha, 300)

@@ -537,9 +537,9 @@ WORLD_DAY = add_days(today(), -40)  # the test world's exchange rates are for th
 def build_world_campaign(cls):
 	"""Campaign W of the test world's US company (USD, a cost line of 100 USD) selling in both of its
 	companies (shared with the Campaign ROI report and the goal tests):
-	- Gamma: 10 x 100 EUR at 1.10 on the company's USD receivable, 500 USD paid: 1,100 USD billed,
+	- Gamma: 10 x 100 GBP at 1.10 on the company's USD receivable, 500 USD paid: 1,100 USD billed,
 	  600 outstanding (ERPNext keeps its outstanding_amount in USD: times the rate would be 660);
-	- Beta: 10 x 100 EUR at 1.10 on a EUR receivable, unpaid: 1,100 USD billed and outstanding;
+	- Beta: 10 x 100 GBP at 1.10 on a GBP receivable, unpaid: 1,100 USD billed and outstanding;
 	- Delta: 10 x 50 EUR in the EU company, unpaid: 500 EUR;
 	- Gamma, a member touched by W, also bought 100 USD on an invoice with no campaign (attributed).
 	US company: revenue 2,200 + 100 attributed, paid 500, outstanding 1,700 (USD); EU: 500 (EUR)."""
@@ -573,7 +573,7 @@ def build_world_campaign(cls):
 			"interaction_at": touch_at,
 		}
 	).insert()
-	paid = world_invoice(gamma, world.US, 100, cls.w, "EUR", world.EUR_RATE)
+	paid = world_invoice(gamma, world.US, 100, cls.w, world.FOREIGN, world.FOREIGN_RATE)
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
 	payment = get_payment_entry("Sales Invoice", paid.name, party_amount=500)
@@ -582,7 +582,9 @@ def build_world_campaign(cls):
 	payment.reference_date = WORLD_DAY
 	payment.insert()
 	payment.submit()
-	world_invoice(beta, world.US, 100, cls.w, "EUR", world.EUR_RATE)
+	# in the currency of Beta's own receivable account (the world made it once)
+	beta_currency = frappe.db.get_value("Customer", beta, "default_currency") or world.FOREIGN
+	world_invoice(beta, world.US, 100, cls.w, beta_currency, world.FOREIGN_RATE)
 	world_invoice(delta, world.EU, 50, cls.w)
 	world_invoice(gamma, world.US, 100, None, qty=1)  # untagged: attributed to W by Gamma's touch
 
