@@ -3,7 +3,14 @@
 
 frappe.query_reports["Follow-ups Due"] = {
 	filters: [
-		{ fieldname: "follow_up_by", label: __("Follow-up By"), fieldtype: "Link", options: "User" },
+		{
+			// a personal list: it opens on the user's own follow-ups (clear it to see the team's)
+			fieldname: "follow_up_by",
+			label: __("Follow-up By"),
+			fieldtype: "Link",
+			options: "User",
+			default: frappe.session.user,
+		},
 		{
 			fieldname: "days_ahead",
 			label: __("Include Upcoming (days)"),
