@@ -38,7 +38,7 @@ def execute(filters=None):
 	for measure, sql in measures.items():
 		for user, n in frappe.db.sql(sql, params):
 			if user:
-				rows.setdefault(user, {"user": user})[measure] = n or 0
+				rows.setdefault(user, {"user": user, **dict.fromkeys(measures, 0)})[measure] = n or 0
 	departments = dict(
 		frappe.get_all(
 			"Employee",
@@ -47,8 +47,14 @@ def execute(filters=None):
 			as_list=True,
 		)
 	)
+	names = dict(
+		frappe.get_all(
+			"User", filters={"name": ("in", list(rows) or [""])}, fields=["name", "full_name"], as_list=True
+		)
+	)
 	data = []
 	for user, row in rows.items():
+		row["full_name"] = names.get(user) or user  # people read names, not e-mail addresses
 		row["department"] = departments.get(user)
 		if filters.department and row["department"] != filters.department:
 			continue
@@ -63,6 +69,7 @@ def execute(filters=None):
 def columns():
 	return [
 		{"fieldname": "rank", "label": _("#"), "fieldtype": "Int", "width": 50},
+		{"fieldname": "full_name", "label": _("Name"), "fieldtype": "Data", "width": 180},
 		{"fieldname": "user", "label": _("User"), "fieldtype": "Link", "options": "User", "width": 200},
 		{
 			"fieldname": "department",
@@ -96,7 +103,7 @@ def chart(data):
 		return None
 	return {
 		"data": {
-			"labels": [r["user"] for r in top],
+			"labels": [r["full_name"] for r in top],
 			"datasets": [{"name": _("Score"), "values": [r["score"] for r in top]}],
 		},
 		"type": "bar",
