@@ -293,7 +293,9 @@ def make_interactions(customer: str, plan: CustomerPlan, as_of: date, rng: rando
 			"sale_stage": rng.choice(("Pre-sale", "Sale", "Post-sale")),
 			"interaction_type": rng.choice(("Inquiry", "Follow-up", "Care", "Feedback", "Negotiation")),
 			"sentiment": sentiment,
-			"interaction_at": datetime.combine(day, time(9 + rng.randint(0, 8), rng.choice((0, 15, 30, 45)))),
+			"interaction_at": _past(
+				datetime.combine(day, time(9 + rng.randint(0, 8), rng.choice((0, 15, 30, 45))))
+			),
 			"duration": rng.randint(5, 60) * 60,
 			"user": users[rng.randrange(len(users))],
 			"notes": "Demo interaction.",
@@ -506,7 +508,7 @@ def _campaign_touch(customer, campaign, day, rng):
 			"sale_stage": "Pre-sale",
 			"interaction_type": "Inquiry",
 			"sentiment": "Positive",
-			"interaction_at": datetime.combine(getdate(day), time(10)),
+			"interaction_at": _past(datetime.combine(getdate(day), time(10))),
 			"user": "demo.sales@example.com",
 		}
 	).insert(ignore_permissions=True)
@@ -727,3 +729,8 @@ def make_goals(company: str, as_of) -> int:
 	frappe.db.commit()  # nosemgrep
 	print(f"  goals: {made}")
 	return made
+
+
+def _past(moment: datetime) -> datetime:
+	"""A logged interaction has happened: never later than now (a demo day's hour may lie ahead)."""
+	return min(moment, now_datetime())

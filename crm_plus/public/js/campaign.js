@@ -8,9 +8,12 @@ frappe.ui.form.on("Campaign", {
 		frm.add_custom_button(__("Preview Segment"), () =>
 			call("preview_segment", {}, "GET").then(({ message }) => {
 				const rows = message.sample.map((r) => `<li>${frappe.utils.escape_html(r.customer_name)}</li>`).join("");
+				const empty = message.members
+					? __("Every customer the segment matches is already a member ({0} members).", [message.members])
+					: __("Nobody matches: widen the segment.");
 				frappe.msgprint({
-					title: __("{0} customers match", [message.count]),
-					message: rows ? `<ul>${rows}</ul>` : __("Nobody matches: widen the segment."),
+					title: __("{0} customers to add", [message.count]),
+					message: rows ? `<ul>${rows}</ul>` : empty,
 				});
 			}), group);
 		frm.add_custom_button(__("Add Members"), () =>

@@ -192,7 +192,11 @@ def preview_segment(campaign_name: str, sample: int = 20) -> dict:
 	query = segment_query(campaign)
 	total = frappe.qb.from_(query).select(Count("*")).run()[0][0]
 	customer = frappe.qb.DocType("Customer")
-	return {"count": total, "sample": query.orderby(customer.name).limit(sample).run(as_dict=True)}
+	return {
+		"count": total,  # customers the segment would add (current members are left out)
+		"members": frappe.db.count(CAMPAIGN_MEMBER, {"campaign": campaign.name}),
+		"sample": query.orderby(customer.name).limit(sample).run(as_dict=True),
+	}
 
 
 def add_segment_members(campaign_name: str) -> int:

@@ -32,7 +32,13 @@ class CustomerThreeSixty {
 			change: () => this.load(true),
 		});
 		page.set_secondary_action(__("Open Customer"), () =>
-			this.customer && frappe.set_route("Form", "Customer", this.customer)
+			this.customer
+				? frappe.set_route("Form", "Customer", this.customer)
+				: frappe.prompt(
+						{ fieldname: "customer", fieldtype: "Link", options: "Customer", label: __("Customer"), reqd: 1 },
+						({ customer }) => frappe.set_route("customer-360", customer),
+						__("Choose a Customer")
+				  )
 		);
 		page.set_primary_action(__("Log Interaction"), () =>
 			frappe.new_doc("Customer Interaction", { party_type: "Customer", party: this.customer })
