@@ -13,10 +13,7 @@ from crm_plus.domain.retention import HIGH_BANDS
 from crm_plus.services.assignments import open_todo, set_todo_status
 from crm_plus.services.settings import get_settings
 
-PLAN = RETENTION_PLAN
-CONTROL = RETENTION_CONTROL
-OPEN_STATES = winback.OPEN_PLAN_STATES
-CONTROL_OPEN = winback.CONTROL_STATES[0]
+CONTROL_OPEN = winback.CONTROL_STATES[0]  # a control record still waiting for its outcome
 
 
 # ---------------------------------------------------------------- the document
@@ -26,16 +23,20 @@ def validate(doc):
 	if doc.is_new() or not doc.window_days:
 		doc.window_days = doc.window_days or cint(get_settings().plan_window_days) or 90
 	doc.end_date = add_days(doc.start_date, cint(doc.window_days))
-	if doc.status in OPEN_STATES:
+	if doc.status in winback.OPEN_PLAN_STATES:
 		other = frappe.db.get_value(
-			PLAN,
-			{"customer": doc.customer, "status": ("in", OPEN_STATES), "name": ("!=", doc.name or "")},
+			RETENTION_PLAN,
+			{
+				"customer": doc.customer,
+				"status": ("in", winback.OPEN_PLAN_STATES),
+				"name": ("!=", doc.name or ""),
+			},
 			"name",
 		)
 		if other:
 			frappe.throw(
 				_("Customer {0} already has an open retention plan: {1}").format(
-					frappe.bold(doc.customer), frappe.get_desk_link(PLAN, other)
+					frappe.bold(doc.customer), frappe.get_desk_link(RETENTION_PLAN, other)
 				),
 				frappe.DuplicateEntryError,
 			)
@@ -64,7 +65,7 @@ def sync_actions(doc):
 		todo_status = action.todo and frappe.db.get_value("ToDo", action.todo, "status")
 		if want_open and todo_status != "Open":
 			name = open_todo(
-				PLAN,
+				RETENTION_PLAN,
 				doc.name,
 				action.owner_user,
 				action.due_date,
@@ -104,16 +105,16 @@ def update_plans(as_of=None) -> dict:
 
 def decide_open_plans(as_of) -> dict:
 	plans = frappe.get_all(
-		PLAN,
+		RETENTION_PLAN,
 		filters={"status": winback.ACTIVE},
 		fields=["name", "customer", "company", "start_date", "end_date"],
 	)
 	controls = frappe.get_all(
-		CONTROL,
+		RETENTION_CONTROL,
 		filters={"status": CONTROL_OPEN},
 		fields=["name", "customer", "company", "start_date", "end_date"],
 	)
-	records = [(PLAN, p) for p in plans] + [(CONTROL, c) for c in controls]
+	records = [(RETENTION_PLAN, p) for p in plans] + [(RETENTION_CONTROL, c) for c in controls]
 	if not records:
 		return {"won_back": 0, "lost": 0}
 	invoices = _invoices_since(
@@ -130,11 +131,11 @@ def decide_open_plans(as_of) -> dict:
 		if outcome.status == winback.ACTIVE:
 			continue
 		counts["won_back" if outcome.status == winback.WON_BACK else "lost"] += 1
-		if doctype == PLAN:
+		if doctype == RETENTION_PLAN:
 			close_plan(record.name, outcome)
 		else:
 			frappe.db.set_value(
-				CONTROL,
+				RETENTION_CONTROL,
 				record.name,
 				{
 					"status": outcome.status,
@@ -203,7 +204,7 @@ def _invoices_since(customers, since) -> dict:
 
 def close_plan(name: str, outcome: winback.Outcome):
 	"""Move an active plan to Won Back or Lost through its workflow (the job runs as Administrator)."""
-	doc = frappe.get_doc(PLAN, name)
+	doc = frappe.get_doc(RETENTION_PLAN, name)
 	doc.status = outcome.status
 	doc.closed_on = outcome.on
 	if outcome.status == winback.WON_BACK:
@@ -241,8 +242,8 @@ def plan_candidates(period: str, bands: list[str]) -> list:
 	"""The month's main-company snapshot rows in those bands, of enabled customers with no open plan and
 	no open control record, riskiest first: one query."""
 	snap = frappe.qb.DocType(HEALTH_SNAPSHOT)
-	plan = frappe.qb.DocType(PLAN)
-	control = frappe.qb.DocType(CONTROL)
+	plan = frappe.qb.DocType(RETENTION_PLAN)
+	control = frappe.qb.DocType(RETENTION_CONTROL)
 	customer = frappe.qb.DocType("Customer")
 	return (
 		frappe.qb.from_(snap)
@@ -264,7 +265,7 @@ def plan_candidates(period: str, bands: list[str]) -> list:
 			& snap.risk_band.isin(bands)
 			& (customer.disabled == 0)
 			& snap.customer.notin(
-				frappe.qb.from_(plan).select(plan.customer).where(plan.status.isin(OPEN_STATES))
+				frappe.qb.from_(plan).select(plan.customer).where(plan.status.isin(winback.OPEN_PLAN_STATES))
 			)
 			& snap.customer.notin(
 				frappe.qb.from_(control).select(control.customer).where(control.status == CONTROL_OPEN)
@@ -279,7 +280,7 @@ def open_control_record(row, as_of, window: int):
 	"""The customer is held out of the plans, to measure what the plans win back."""
 	frappe.get_doc(
 		{
-			"doctype": CONTROL,
+			"doctype": RETENTION_CONTROL,
 			"customer": row.customer,
 			"company": row.company,
 			"start_date": as_of,
@@ -293,7 +294,7 @@ def open_plan(row, as_of, window: int, owner: str):
 	"""An automatic plan with its first two actions, activated."""
 	doc = frappe.get_doc(
 		{
-			"doctype": PLAN,
+			"doctype": RETENTION_PLAN,
 			"customer": row.customer,
 			"company": row.company,
 			"plan_owner": owner,
@@ -330,7 +331,7 @@ def activate(doc):
 	"""Draft -> Active through the workflow when one is set up, else directly."""
 	from frappe.model.workflow import apply_workflow, get_workflow_name
 
-	if get_workflow_name(PLAN):
+	if get_workflow_name(RETENTION_PLAN):
 		apply_workflow(doc, "Activate")
 	else:
 		doc.status = winback.ACTIVE
