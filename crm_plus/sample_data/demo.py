@@ -28,12 +28,20 @@ from crm_plus.domain import sla
 
 DEMO_COMPANY = "CRM Plus Demo"
 DEMO_PASSWORD = "crm-plus-demo"
+# One Desk user per role of docs/roles.md (the browser suite signs in as each), plus a portal customer.
 DEMO_USERS = {
 	"demo.sales@example.com": ("Sam", [SALES_USER, SALES_MANAGER]),
+	"demo.rep@example.com": ("Rita", [SALES_USER]),
 	"demo.service@example.com": ("Sasha", [CS_AGENT]),
+	"demo.support.lead@example.com": ("Sean", [CS_MANAGER]),
+	"demo.marketing@example.com": ("Mila", [MARKETING_MANAGER]),
 	"demo.manager@example.com": ("Maria", [CRM_MANAGER, CS_MANAGER, MARKETING_MANAGER]),
 	"demo.billing@example.com": ("Bill", [ACCOUNTS_USER]),
 }
+# The rep works one territory only: a User Permission restricts every customer list, report and 360.
+DEMO_REP_TERRITORY = ("demo.rep@example.com", "North America")
+# A customer's own contact, signed in on the portal (/complaints).
+DEMO_PORTAL_USER = ("demo.portal@example.com", "Pat", "Acme Industrial")
 TERRITORIES = ("North America", "Europe", "Asia Pacific")
 GROUPS = ("Commercial", "Government", "Non Profit", "Individual")
 ITEMS = (
@@ -116,6 +124,7 @@ def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
 		created["invoices"] += counts["invoices"]
 		created["interactions"] += counts["interactions"]
 		print(f"  {plan.name}: {counts['invoices']} invoices, {counts['interactions']} interactions")
+	ensure_portal_user()
 	score_and_plan(as_of)
 	created["campaigns"] = make_campaigns(company, as_of, random.Random(f"{seed}:campaigns"))
 	created["complaints"] = make_complaints(company, as_of, random.Random(f"{seed}:complaints"))
@@ -411,6 +420,43 @@ def ensure_users():
 		user.flags.ignore_password_policy = True
 		user.insert(ignore_permissions=True)
 		user.add_roles(*roles)
+	rep, territory = DEMO_REP_TERRITORY
+	if not frappe.db.exists("User Permission", {"user": rep, "allow": "Territory", "for_value": territory}):
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": rep, "allow": "Territory", "for_value": territory}
+		).insert(ignore_permissions=True)
+
+
+def ensure_portal_user():
+	"""A website user whose contact links to a demo customer: the portal's customer."""
+	email, first_name, customer = DEMO_PORTAL_USER
+	if frappe.db.exists("User", email) or not frappe.db.exists("Customer", customer):
+		return
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": first_name,
+			"last_name": "Demo",
+			"user_type": "Website User",
+			"send_welcome_email": 0,
+			"new_password": DEMO_PASSWORD,
+		}
+	)
+	user.flags.ignore_password_policy = True
+	user.insert(ignore_permissions=True)
+	user.add_roles("Customer")
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first_name,
+			"last_name": "Demo",
+			"user": email,
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	)
+	contact.insert(ignore_permissions=True)
 
 
 # ------------------------------------------------------------------------- campaigns
