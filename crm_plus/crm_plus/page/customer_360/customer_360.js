@@ -31,14 +31,16 @@ class CustomerThreeSixty {
 			options: [{ value: "", label: __("Everything") }],
 			change: () => this.load(true),
 		});
-		page.set_secondary_action(__("Open Customer"), () =>
+		// in the menu, not beside the title: on a phone two buttons leave the customer's name no room
+		page.add_menu_item(__("Open Customer"), () =>
 			this.customer
 				? frappe.set_route("Form", "Customer", this.customer)
 				: frappe.prompt(
 						{ fieldname: "customer", fieldtype: "Link", options: "Customer", label: __("Customer"), reqd: 1 },
 						({ customer }) => frappe.set_route("customer-360", customer),
 						__("Choose a Customer")
-				  )
+				  ),
+			true
 		);
 		page.set_primary_action(__("Log Interaction"), () =>
 			frappe.new_doc("Customer Interaction", { party_type: "Customer", party: this.customer })
@@ -75,9 +77,9 @@ class CustomerThreeSixty {
 			})
 			.then((r) => {
 				const data = r.message;
-				this.page.set_title(
-					__("Customer 360: {0}", [frappe.utils.escape_html(data.customer_name || data.customer)])
-				);
+				// the customer's name is the title (a phone shows it whole); the page's own name is the breadcrumb
+				this.page.set_title(frappe.utils.escape_html(data.customer_name || data.customer));
+				document.title = __("Customer 360: {0}", [data.customer_name || data.customer]);
 				if (data.figures) this.render_figures(data.figures, data.service, data.figures_available);
 				if (data.figures) this.render_value(data.value);
 				this.set_kinds(data.kinds);
@@ -124,10 +126,10 @@ class CustomerThreeSixty {
 				]);
 			}
 			const $row = $(`<div class="mb-2"><div class="text-muted small mb-1">${frappe.utils.escape_html(
-				f.company
+				__("{0}: today's figures", [f.company])
 			)}</div><div class="row"></div></div>`).appendTo($f);
 			cards.forEach(([label, value, detail]) => {
-				$(`<div class="col mb-2"><div class="frappe-card p-3 h-100">
+				$(`<div class="col-6 col-lg mb-2"><div class="frappe-card p-3 h-100">
 					<div class="text-muted small">${label}</div>
 					<div class="h5 mt-1 mb-1">${value}</div>
 					<div class="text-muted small">${frappe.utils.escape_html(detail || "")}</div>
@@ -147,7 +149,12 @@ class CustomerThreeSixty {
 					[frappe.utils.escape_html(value.open_retention_plan)]
 			  )}</a>`
 			: "";
+		// the verdict is the last scoring run's: say when, so nobody reads it as today's figures
+		const scored = value.scored_on
+			? __("Scored {0}: figures as of that run, recomputed daily", [frappe.datetime.comment_when(value.scored_on)])
+			: "";
 		$(`<div class="row mb-2"><div class="col-sm-12"><div class="frappe-card p-3">
+			<div class="text-muted small mb-2">${scored}</div>
 			<div class="d-flex align-items-center flex-wrap" style="gap: 12px">
 				<span class="text-muted small">${__("Value segment")}</span>
 				<b>${frappe.utils.escape_html(__(value.segment || "-"))}</b>
@@ -155,7 +162,7 @@ class CustomerThreeSixty {
 					frappe.utils.escape_html(value.value_class || "-"),
 					frappe.utils.escape_html(value.rfm || "-"),
 				])}</span>
-				<span class="text-muted small ml-4">${__("Churn risk")}</span>
+				<span class="text-muted small">${__("Churn risk")}</span>
 				<span class="indicator-pill ${colors[value.churn_risk_band] || "gray"}">${value.churn_risk} ${__(
 					value.churn_risk_band || ""
 				)}</span>
@@ -189,16 +196,18 @@ class CustomerThreeSixty {
 			credit_note: "red", payment: "green", complaint: "orange", campaign: "pink", retention_plan: "yellow",
 		};
 		entries.forEach((e) => {
-			const amount = e.amount != null ? format_currency(e.amount, e.currency) : "";
-			$(`<div class="d-flex align-items-center border-bottom py-2">
-				<div style="width: 140px" class="text-muted small">${frappe.datetime.str_to_user(e.timestamp)}</div>
-				<div style="width: 150px; white-space: nowrap"><span class="indicator-pill ${
+			// a complaint's amount is what it cost us: none yet is no figure, not "0.00"
+			const costless = e.kind === "complaint" && !e.amount;
+			const amount = e.amount != null && !costless ? format_currency(e.amount, e.currency) : "";
+			$(`<div class="crm-360-entry border-bottom py-2">
+				<div class="crm-360-when text-muted small">${frappe.datetime.str_to_user(e.timestamp)}</div>
+				<div class="crm-360-kind"><span class="indicator-pill ${
 					colors[e.kind] || "gray"
 				}">${frappe.utils.escape_html((this.kind_labels || {})[e.kind] || __(e.doctype))}</span></div>
-				<div class="flex-grow-1"><a href="${encodeURI(e.route)}">${frappe.utils.escape_html(e.title)}</a>
+				<div class="crm-360-what"><a href="${encodeURI(e.route)}">${frappe.utils.escape_html(e.title)}</a>
 					${e.name_shown ? `<span class="text-muted small ml-2">${frappe.utils.escape_html(e.name)}</span>` : ""}</div>
-				<div style="width: 120px" class="text-muted small">${frappe.utils.escape_html(__(e.status || ""))}</div>
-				<div style="width: 140px" class="text-right">${amount}</div>
+				<div class="crm-360-status text-muted small">${frappe.utils.escape_html(__(e.status || ""))}</div>
+				<div class="crm-360-amount">${amount}</div>
 			</div>`).appendTo($t);
 		});
 	}
