@@ -15,6 +15,9 @@ bench new-site "$site" --force --db-root-username "$db_user" --db-root-password 
 bench --site "$site" execute crm_plus.sample_data.demo.ensure_company >/dev/null
 bench --site "$site" migrate >/dev/null
 bench --site "$site" migrate >/dev/null
+# In developer mode Frappe deletes a standard workspace's folder from the app when its record is
+# deleted: uninstalling with developer_mode on would delete crm_plus's own workspace file.
+bench --site "$site" set-config developer_mode 0 >/dev/null
 bench --site "$site" uninstall-app crm_plus --yes --no-backup
 # `bench execute` refuses an app the site no longer has: run the check with the bench's Python
 (cd sites && ../env/bin/python -c "import frappe; frappe.init(site='$site'); frappe.connect()
