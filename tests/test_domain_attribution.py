@@ -6,7 +6,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crm_plus.domain import attribution
-from crm_plus.domain.attribution import CampaignFigures, InvoiceRow, Touch, attribute, net_revenue, roi
+from crm_plus.domain.attribution import (
+	FIRST_TOUCH,
+	LAST_TOUCH,
+	LINEAR,
+	CampaignFigures,
+	InvoiceRow,
+	Touch,
+	attribute,
+	net_revenue,
+	roi,
+)
 
 INVOICE_DATE = date(2024, 6, 30)
 TOUCHES = [
@@ -17,23 +27,23 @@ TOUCHES = [
 
 
 def test_first_touch():
-	assert attribute(Decimal("1000"), INVOICE_DATE, TOUCHES, 90, "first_touch") == {
+	assert attribute(Decimal("1000"), INVOICE_DATE, TOUCHES, 90, FIRST_TOUCH) == {
 		"Spring Mailing": Decimal("1000.00")
 	}
 
 
 def test_last_touch():
 	touches = [*TOUCHES, Touch("Trade Fair", date(2024, 6, 15))]
-	assert attribute(Decimal("1000"), INVOICE_DATE, touches, 90, "last_touch") == {
+	assert attribute(Decimal("1000"), INVOICE_DATE, touches, 90, LAST_TOUCH) == {
 		"Spring Mailing": Decimal("1000.00")
 	}
-	assert attribute(Decimal("1000"), INVOICE_DATE, touches[:2], 90, "last_touch") == {
+	assert attribute(Decimal("1000"), INVOICE_DATE, touches[:2], 90, LAST_TOUCH) == {
 		"Webinar": Decimal("1000.00")
 	}
 
 
 def test_linear_counts_each_touch_and_gives_remainder_to_most_recent():
-	result = attribute(Decimal("100.00"), INVOICE_DATE, TOUCHES, 90, "linear")
+	result = attribute(Decimal("100.00"), INVOICE_DATE, TOUCHES, 90, LINEAR)
 	# 33.33 per touch; Spring Mailing has two, the latest of which takes the 0.01 remainder.
 	assert result == {"Spring Mailing": Decimal("66.67"), "Webinar": Decimal("33.33")}
 	assert sum(result.values()) == Decimal("100.00")
@@ -41,7 +51,7 @@ def test_linear_counts_each_touch_and_gives_remainder_to_most_recent():
 
 def test_linear_remainder_goes_to_latest_campaign():
 	touches = [Touch("A", date(2024, 6, 1)), Touch("B", date(2024, 6, 2)), Touch("C", date(2024, 6, 3))]
-	assert attribute(Decimal("200.00"), INVOICE_DATE, touches, 90, "linear") == {
+	assert attribute(Decimal("200.00"), INVOICE_DATE, touches, 90, LINEAR) == {
 		"A": Decimal("66.67"),
 		"B": Decimal("66.67"),
 		"C": Decimal("66.66"),
@@ -51,38 +61,38 @@ def test_linear_remainder_goes_to_latest_campaign():
 def test_window_edges():
 	on_edge = [Touch("Edge", INVOICE_DATE - timedelta(days=30))]
 	outside = [Touch("Old", INVOICE_DATE - timedelta(days=31))]
-	assert attribute(Decimal("50"), INVOICE_DATE, on_edge, 30, "linear") == {"Edge": Decimal("50.00")}
-	assert attribute(Decimal("50"), INVOICE_DATE, outside, 30, "linear") == {}
-	assert attribute(Decimal("50"), INVOICE_DATE, outside + on_edge, 30, "first_touch") == {
+	assert attribute(Decimal("50"), INVOICE_DATE, on_edge, 30, LINEAR) == {"Edge": Decimal("50.00")}
+	assert attribute(Decimal("50"), INVOICE_DATE, outside, 30, LINEAR) == {}
+	assert attribute(Decimal("50"), INVOICE_DATE, outside + on_edge, 30, FIRST_TOUCH) == {
 		"Edge": Decimal("50.00")
 	}
 
 
 def test_touch_on_invoice_day_counts_and_later_touches_are_ignored():
 	touches = [Touch("Same Day", datetime(2024, 6, 30, 18)), Touch("After", date(2024, 7, 1))]
-	assert attribute(Decimal("10"), INVOICE_DATE, touches, 30, "last_touch") == {"Same Day": Decimal("10.00")}
-	assert attribute(Decimal("10"), INVOICE_DATE, touches[1:], 30, "linear") == {}
+	assert attribute(Decimal("10"), INVOICE_DATE, touches, 30, LAST_TOUCH) == {"Same Day": Decimal("10.00")}
+	assert attribute(Decimal("10"), INVOICE_DATE, touches[1:], 30, LINEAR) == {}
 
 
 def test_zero_window_means_same_day_only():
 	touches = [Touch("Yesterday", date(2024, 6, 29)), Touch("Today", date(2024, 6, 30))]
-	assert attribute(Decimal("10"), datetime(2024, 6, 30, 9), touches, 0, "first_touch") == {
+	assert attribute(Decimal("10"), datetime(2024, 6, 30, 9), touches, 0, FIRST_TOUCH) == {
 		"Today": Decimal("10.00")
 	}
 
 
 def test_input_order_does_not_matter():
-	assert attribute(Decimal("100"), INVOICE_DATE, TOUCHES[::-1], 90, "first_touch") == {
+	assert attribute(Decimal("100"), INVOICE_DATE, TOUCHES[::-1], 90, FIRST_TOUCH) == {
 		"Spring Mailing": Decimal("100.00")
 	}
-	assert attribute(Decimal("100"), INVOICE_DATE, TOUCHES[::-1], 90, "linear") == attribute(
-		Decimal("100"), INVOICE_DATE, TOUCHES, 90, "linear"
+	assert attribute(Decimal("100"), INVOICE_DATE, TOUCHES[::-1], 90, LINEAR) == attribute(
+		Decimal("100"), INVOICE_DATE, TOUCHES, 90, LINEAR
 	)
 
 
 def test_credit_note_nets_off():
-	invoice = attribute(Decimal("100.00"), INVOICE_DATE, TOUCHES, 90, "linear")
-	credit = attribute(Decimal("-100.00"), INVOICE_DATE, TOUCHES, 90, "linear")
+	invoice = attribute(Decimal("100.00"), INVOICE_DATE, TOUCHES, 90, LINEAR)
+	credit = attribute(Decimal("-100.00"), INVOICE_DATE, TOUCHES, 90, LINEAR)
 	assert credit == {"Spring Mailing": Decimal("-66.67"), "Webinar": Decimal("-33.33")}
 	assert all(invoice[c] + credit[c] == 0 for c in invoice)
 
@@ -91,13 +101,13 @@ def test_errors():
 	with pytest.raises(ValueError, match="Unknown attribution model"):
 		attribute(Decimal("1"), INVOICE_DATE, TOUCHES, 90, "u_shaped")
 	with pytest.raises(ValueError):
-		attribute(Decimal("1"), INVOICE_DATE, TOUCHES, -1, "linear")
+		attribute(Decimal("1"), INVOICE_DATE, TOUCHES, -1, LINEAR)
 	with pytest.raises(TypeError):
-		attribute(1.5, INVOICE_DATE, TOUCHES, 90, "linear")
+		attribute(1.5, INVOICE_DATE, TOUCHES, 90, LINEAR)
 
 
 def test_no_touches():
-	assert attribute(Decimal("1"), INVOICE_DATE, [], 90, "first_touch") == {}
+	assert attribute(Decimal("1"), INVOICE_DATE, [], 90, FIRST_TOUCH) == {}
 
 
 amounts = st.decimals(min_value=-1_000_000, max_value=1_000_000, places=2)
@@ -120,7 +130,7 @@ def test_parts_sum_exactly(amount, offsets, campaigns, model):
 @given(amount=amounts, count=st.integers(1, 40))
 def test_linear_shares_differ_by_at_most_the_remainder(amount, count):
 	touches = [Touch(f"C{i}", INVOICE_DATE - timedelta(days=count - i)) for i in range(count)]
-	result = attribute(amount, INVOICE_DATE, touches, 60, "linear")
+	result = attribute(amount, INVOICE_DATE, touches, 60, LINEAR)
 	shares = list(result.values())
 	assert len(shares) == count
 	assert len(set(shares[:-1])) <= 1
@@ -198,3 +208,16 @@ def test_totals_are_kept_apart_per_currency():
 	assert totals["EUR"] == {"cost": Decimal("50"), "revenue": Decimal("0")}
 	assert totals[None] == {"cost": Decimal("7"), "revenue": Decimal("0")}
 	assert totals_by_currency([], ("cost",)) == {}
+
+
+def test_models_are_labels_and_former_names_are_understood():
+	assert attribution.MODELS == ("Last Touch", "First Touch", "Linear")
+	assert attribution.DEFAULT_MODEL == LAST_TOUCH
+	for old, new in (("last_touch", LAST_TOUCH), ("first_touch", FIRST_TOUCH), ("linear", LINEAR)):
+		assert attribution.model_of(old) == new
+		assert attribution.model_of(new) == new
+	assert attribution.model_of("") is None and attribution.model_of(None) is None
+	with pytest.raises(ValueError):
+		attribution.model_of("Last_Touch")
+	with pytest.raises(ValueError):  # the split itself takes only a model
+		attribute(Decimal("1"), INVOICE_DATE, TOUCHES, 90, "last_touch")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crm_plus import constants
-from crm_plus.domain import campaigns, goals, retention, sla, winback
+from crm_plus.domain import attribution, campaigns, goals, retention, sla, winback
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "crm_plus"
@@ -143,6 +143,7 @@ VOCABULARIES = {
 		(goals.ON_TRACK, goals.AT_RISK, goals.ACHIEVED, goals.MISSED, goals.NOT_MEASURED),
 		"domain/goals.py",
 	),
+	"goal metrics": (tuple(goals.METRICS), "domain/goals.py"),
 	"roles": (
 		(
 			*constants.ROLES,
@@ -251,6 +252,28 @@ def test_select_options_are_the_domains(folder, fieldname, words):
 	assert _select_options(folder, fieldname) == tuple(words)
 
 
+# ---------------------------------------------------------------- labels, not internal names
+
+
+def test_select_values_users_see_are_labels():
+	"""Frappe v15 shows a Select's stored values (translated): the attribution models and the goal
+	metrics are labels, and the doctypes and the Campaign ROI report offer exactly the domain's."""
+	assert _select_options("crm_goal", "metric") == tuple(goals.METRICS)
+	assert _select_options("crm_plus_settings", "attribution_model") == attribution.MODELS
+	settings = json.loads((APP / "crm_plus/doctype/crm_plus_settings/crm_plus_settings.json").read_text())
+	[model] = [f for f in settings["fields"] if f["fieldname"] == "attribution_model"]
+	assert model["default"] == attribution.DEFAULT_MODEL
+	report = (APP / "crm_plus/report/campaign_roi/campaign_roi.js").read_text()
+	options = re.search(r'fieldname: "model",[^}]*?options: \[([^\]]*)\]', report, re.S)
+	assert options, "the Campaign ROI report has no model filter"
+	assert re.findall(r'"([^"]*)"', options.group(1)) == ["", *attribution.MODELS]
+	for label in (*attribution.MODELS, *goals.METRICS):
+		assert label[0].isupper() and "_" not in label, label
+	# the former internal names each name a value of today
+	assert set(attribution.FORMER_MODELS.values()) == set(attribution.MODELS)
+	assert set(goals.FORMER_METRICS.values()) == set(goals.METRICS)
+
+
 # ---------------------------------------------------------------- workflows as data
 
 WORKFLOW_FILES = sorted((APP / "workflows").glob("*.json"))
@@ -311,6 +334,67 @@ def test_campaign_workflow_moves_through_the_campaign_statuses():
 	workflow, _records = _workflow(APP / "workflows" / "campaign_approval.json")
 	assert workflow["workflow_state_field"] == "crm_status"
 	assert {s["state"] for s in workflow["states"]} == set(campaigns.CAMPAIGN_STATUSES)
+
+
+# ERPNext's DocPerms on Campaign give write to these roles (erpnext/crm/doctype/campaign/campaign.json;
+# the integration test test_erpnext_roles_keep_rights reads them from ERPNext itself), and crm_plus
+# gives it to its own campaign roles (crm_plus.install.permissions).
+ERPNEXT_CAMPAIGN_WRITERS = (constants.SALES_MANAGER, constants.SALES_MASTER_MANAGER)
+CAMPAIGN_WRITERS = (*ERPNEXT_CAMPAIGN_WRITERS, constants.MARKETING_MANAGER, constants.CRM_MANAGER)
+# The plan's steps other than the approval, from each state: every writer may take them.
+PLAN_STEPS = {
+	campaigns.PLANNED: {"Submit for Approval", "Start", "Cancel"},
+	campaigns.PENDING_APPROVAL: {"Cancel"},
+	campaigns.APPROVED: {"Submit for Approval", "Start", "Cancel"},
+	campaigns.ACTIVE: {"Submit for Approval", "Complete", "Cancel"},
+	campaigns.COMPLETED: set(),
+	campaigns.CANCELLED: set(),
+}
+
+
+def test_campaign_workflow_keeps_erpnext_rights_but_the_approval():
+	"""Installing crm_plus takes from no role that may write a campaign the right to edit it, in any
+	state, or to take a step of the plan; only the approval (Approve, Reject) is the approvers'."""
+	workflow, _records = _workflow(APP / "workflows" / "campaign_approval.json")
+	for state in campaigns.CAMPAIGN_STATUSES:
+		editors = {row["allow_edit"] for row in workflow["states"] if row["state"] == state}
+		assert set(CAMPAIGN_WRITERS) <= editors, (state, set(CAMPAIGN_WRITERS) - editors)
+	moves = {(t["state"], t["action"], t["allowed"]) for t in workflow["transitions"]}
+	for role in CAMPAIGN_WRITERS:
+		for state, steps in PLAN_STEPS.items():
+			offered = {action for s, action, r in moves if s == state and r == role}
+			expected = steps | ({"Approve", "Reject"} if state == campaigns.APPROVE_FROM else set())
+			assert offered == (expected if role in campaigns.APPROVER_ROLES else steps), (role, state)
+	approval = {
+		(t["action"], t["next_state"]): set()
+		for t in workflow["transitions"]
+		if t["state"] == campaigns.APPROVE_FROM and t["next_state"] != campaigns.CANCELLED
+	}
+	for t in workflow["transitions"]:
+		if (t["action"], t["next_state"]) in approval and t["state"] == campaigns.APPROVE_FROM:
+			approval[(t["action"], t["next_state"])].add(t["allowed"])
+	assert approval == {
+		("Approve", campaigns.APPROVED): set(campaigns.APPROVER_ROLES),
+		("Reject", campaigns.PLANNED): set(campaigns.APPROVER_ROLES),
+	}
+
+
+def _note_table(workflow_name: str) -> set[tuple[str, str, str, str]]:
+	"""The transitions the README's table of a workflow lists, a row per role."""
+	notes = (APP / "workflows" / "README.md").read_text()
+	section = notes.split(f"## {workflow_name}", 1)[1].split("\n## ", 1)[0]
+	rows = set()
+	for line in section.splitlines():
+		cells = [c.strip() for c in line.strip().strip("|").split("|")]
+		if len(cells) == 4 and cells[0] not in ("From", "---"):
+			rows.update((cells[0], cells[1], cells[2], role.strip()) for role in cells[3].split(","))
+	return rows
+
+
+def test_campaign_workflow_note_is_the_file():
+	workflow, _records = _workflow(APP / "workflows" / "campaign_approval.json")
+	installed = {(t["state"], t["action"], t["next_state"], t["allowed"]) for t in workflow["transitions"]}
+	assert _note_table("Campaign Approval") == installed
 
 
 def test_retention_plan_workflow_moves_through_the_plan_states():

@@ -42,6 +42,15 @@ def get_figures(campaign: str | None = None, model: str | None = None) -> dict:
 	return campaign_figures.get_figures(campaign, model=model)
 
 
+@frappe.whitelist(methods=["GET"])
+def get_form_figures(campaign: str | None = None) -> dict:
+	"""What the Campaign form shows: the funnel of the members the user may read and who answered last
+	(by name); for a user who may read Sales Invoices, the figures of `get_figures` under `figures`,
+	else `figures_available` is False and no amount is sent."""
+	require(campaign=campaign)
+	return campaign_figures.form_figures(campaign)
+
+
 @frappe.whitelist(methods=["POST"])
 def sync_email_group(campaign: str | None = None) -> dict:
 	require(campaign=campaign)

@@ -11,10 +11,27 @@ from typing import NamedTuple
 CENT = Decimal("0.01")
 ROI_PLACES = Decimal("0.0001")
 
-FIRST_TOUCH = "first_touch"
-LAST_TOUCH = "last_touch"
-LINEAR = "linear"
-MODELS = (FIRST_TOUCH, LAST_TOUCH, LINEAR)
+# The attribution models, as CRM Plus Settings and the Campaign ROI report store and show them (the
+# Desk translates them); the default first.
+LAST_TOUCH = "Last Touch"
+FIRST_TOUCH = "First Touch"
+LINEAR = "Linear"
+MODELS = (LAST_TOUCH, FIRST_TOUCH, LINEAR)
+DEFAULT_MODEL = LAST_TOUCH
+# What sites stored before the models had labels (the v1 patch `select_labels` converts them; API
+# callers that still send them are understood).
+FORMER_MODELS = {"last_touch": LAST_TOUCH, "first_touch": FIRST_TOUCH, "linear": LINEAR}
+
+
+def model_of(value: str | None) -> str | None:
+	"""The model a stored or requested value names: a model, or its former internal name; None for no
+	value. ValueError for anything else."""
+	if not value:
+		return None
+	model = FORMER_MODELS.get(value, value)
+	if model not in MODELS:
+		raise ValueError(f"Unknown attribution model {value!r}; expected one of {', '.join(MODELS)}")
+	return model
 
 
 @dataclass(frozen=True)
@@ -53,7 +70,7 @@ def attribute(
 	window_days: int,
 	model: str,
 ) -> dict[str, Decimal]:
-	"""Split an invoice amount over campaigns by ``model`` ("first_touch", "last_touch", "linear").
+	"""Split an invoice amount over campaigns by ``model`` (one of `MODELS`).
 
 	The amount is rounded to cents; parts are in cents and sum exactly to it, the linear rounding
 	remainder going to the most recent touch. Negative amounts (credit notes) split the same way.

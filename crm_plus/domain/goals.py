@@ -5,20 +5,71 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-# metric -> (label, unit, higher is better)
+
+class Metric(NamedTuple):
+	"""A goal's metric: its label is the value CRM Goal stores and shows (the Desk translates it)."""
+
+	label: str
+	unit: str  # "%", "h" or "" for a plain number
+	higher_is_better: bool
+
+
+REPURCHASE_RATE = "Repurchase Rate"
+RETENTION_RATE = "Retention Rate"
+CHURN_RATE = "Churn Rate"
+NEW_CUSTOMER_RETURN_RATE = "New Customer Return Rate"
+TOP20_REVENUE_SHARE = "Revenue Share of the Top 20% of Customers"
+AVERAGE_SATISFACTION = "Average Satisfaction (1-5)"
+SLA_COMPLIANCE = "Complaint SLA Compliance"
+AVERAGE_RESOLUTION_HOURS = "Average Resolution Time (Hours)"
+CAMPAIGN_ROI = "Campaign ROI"
+INTERACTIONS_PER_ACTIVE_CUSTOMER = "Interactions per Active Customer"
+
+# label -> metric, in the order CRM Goal offers them
 METRICS = {
-	"repurchase_rate": ("Repurchase rate", "%", True),
-	"retention_rate": ("Retention rate", "%", True),
-	"churn_rate": ("Churn rate", "%", False),
-	"new_customer_return_rate": ("New-customer return rate", "%", True),
-	"top20_revenue_share": ("Revenue share of the top 20 % of customers", "%", False),
-	"average_satisfaction": ("Average satisfaction (1-5)", "", True),
-	"sla_compliance": ("Complaint SLA compliance", "%", True),
-	"average_resolution_hours": ("Average resolution time (hours)", "h", False),
-	"campaign_roi": ("Campaign ROI", "%", True),
-	"interactions_per_active_customer": ("Interactions per active customer", "", True),
+	m.label: m
+	for m in (
+		Metric(REPURCHASE_RATE, "%", True),
+		Metric(RETENTION_RATE, "%", True),
+		Metric(CHURN_RATE, "%", False),
+		Metric(NEW_CUSTOMER_RETURN_RATE, "%", True),
+		Metric(TOP20_REVENUE_SHARE, "%", False),
+		Metric(AVERAGE_SATISFACTION, "", True),
+		Metric(SLA_COMPLIANCE, "%", True),
+		Metric(AVERAGE_RESOLUTION_HOURS, "h", False),
+		Metric(CAMPAIGN_ROI, "%", True),
+		Metric(INTERACTIONS_PER_ACTIVE_CUSTOMER, "", True),
+	)
 }
+# What sites stored before the metrics had labels (the v1 patch `select_labels` converts them; API
+# callers and scripts that still send them are understood).
+FORMER_METRICS = {
+	"repurchase_rate": REPURCHASE_RATE,
+	"retention_rate": RETENTION_RATE,
+	"churn_rate": CHURN_RATE,
+	"new_customer_return_rate": NEW_CUSTOMER_RETURN_RATE,
+	"top20_revenue_share": TOP20_REVENUE_SHARE,
+	"average_satisfaction": AVERAGE_SATISFACTION,
+	"sla_compliance": SLA_COMPLIANCE,
+	"average_resolution_hours": AVERAGE_RESOLUTION_HOURS,
+	"campaign_roi": CAMPAIGN_ROI,
+	"interactions_per_active_customer": INTERACTIONS_PER_ACTIVE_CUSTOMER,
+}
+
+
+def metric_of(value: str | None) -> str | None:
+	"""The metric a stored or requested value names: a metric's label, or its former internal name;
+	None for no value. ValueError for anything else."""
+	if not value:
+		return None
+	metric = FORMER_METRICS.get(value, value)
+	if metric not in METRICS:
+		raise ValueError(f"unknown metric {value!r}")
+	return metric
+
+
 ON_TRACK, AT_RISK, ACHIEVED, MISSED, NOT_MEASURED = (
 	"On Track",
 	"At Risk",
@@ -46,7 +97,7 @@ def direction(metric: str) -> str:
 def higher_is_better(metric: str) -> bool:
 	if metric not in METRICS:
 		raise ValueError(f"unknown metric {metric!r}")
-	return METRICS[metric][2]
+	return METRICS[metric].higher_is_better
 
 
 def progress(

@@ -26,6 +26,8 @@ EXTRA_PERMISSIONS = {
 		CRM_MANAGER: ("read", "report", "print"),
 		MARKETING_MANAGER: ("read", "report", "print"),
 	},
+	# a complaint names its company: service staff pick it like ERPNext's Sales User does
+	"Company": {CS_MANAGER: ("read",), CS_AGENT: ("read",)},
 	"Quotation": {CRM_MANAGER: ("read", "report", "print")},
 	"Sales Order": {CRM_MANAGER: ("read", "report", "print")},
 	"Payment Entry": {CRM_MANAGER: ("read", "report", "print")},

@@ -1,7 +1,7 @@
 """crm_plus's records in the Connections of ERPNext's and Frappe's documents (the
 `override_doctype_dashboards` hook, as HRMS does): a customer's interactions, complaints, plans,
-memberships and health; a campaign's members and interactions; an invoice's or order's complaints; a
-contact's interactions and complaints."""
+memberships and health; a campaign's members, interactions and the sales documents that carry it; an
+invoice's or order's complaints; a contact's interactions and complaints."""
 
 from frappe import _
 
@@ -36,8 +36,13 @@ def contact(data):
 
 
 def campaign(data):
+	"""Its members (named by their party, the list's title) and interactions, and ERPNext's documents
+	that carry the campaign: what it brought in (Lead names it in `campaign_name`)."""
 	data.setdefault("fieldname", "campaign")
-	return _add(data, _("CRM"), [CAMPAIGN_MEMBER, CUSTOMER_INTERACTION], "campaign")
+	_add(data, _("CRM"), [CAMPAIGN_MEMBER, CUSTOMER_INTERACTION], "campaign")
+	_add(data, _("Pre Sales"), ["Lead", "Opportunity"], "campaign")
+	data.setdefault("non_standard_fieldnames", {})["Lead"] = "campaign_name"
+	return _add(data, _("Sales"), ["Quotation", "Sales Order", "Sales Invoice"], "campaign")
 
 
 def sales_invoice(data):

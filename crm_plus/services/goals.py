@@ -17,9 +17,18 @@ GOAL = CRM_GOAL
 def validate(doc):
 	if getdate(doc.period_end) < getdate(doc.period_start):
 		frappe.throw(_("The period must end after it starts"))
-	if doc.metric not in goals.METRICS:
-		frappe.throw(_("Unknown metric {0}").format(doc.metric))
+	try:
+		# a former internal name (an older script or API client) is stored as the metric it names
+		doc.metric = goals.metric_of(doc.metric)
+	except ValueError:
+		doc.metric = None
+	if not doc.metric:
+		frappe.throw(
+			_("Metric must be one of {0}").format(", ".join(_(m) for m in goals.METRICS)),
+			title=_("Invalid Metric"),
+		)
 	doc.direction = goals.direction(doc.metric)  # a Select: shown translated, stored as the option
+	doc.goal_name = doc.goal_name or _(doc.metric)  # its title: the metric unless the owner names it
 
 
 def measure_all(as_of=None) -> int:
@@ -53,7 +62,8 @@ def measure(name: str, as_of=None):
 
 
 def metric_value(metric: str, company: str, start, end) -> Decimal | None:
-	return METRIC_FUNCTIONS[metric](company, start, end)
+	"""The metric (`goals.METRICS`, or its former internal name) measured for a company over a period."""
+	return METRIC_FUNCTIONS[goals.metric_of(metric)](company, start, end)
 
 
 def _one(sql: str, values: dict):
@@ -215,14 +225,14 @@ def interactions_per_active_customer(company, start, end):
 
 
 METRIC_FUNCTIONS = {
-	"repurchase_rate": repurchase_rate,
-	"retention_rate": retention_rate,
-	"churn_rate": churn_rate,
-	"new_customer_return_rate": new_customer_return_rate,
-	"top20_revenue_share": top20_revenue_share,
-	"average_satisfaction": average_satisfaction,
-	"sla_compliance": sla_compliance,
-	"average_resolution_hours": average_resolution_hours,
-	"campaign_roi": campaign_roi,
-	"interactions_per_active_customer": interactions_per_active_customer,
+	goals.REPURCHASE_RATE: repurchase_rate,
+	goals.RETENTION_RATE: retention_rate,
+	goals.CHURN_RATE: churn_rate,
+	goals.NEW_CUSTOMER_RETURN_RATE: new_customer_return_rate,
+	goals.TOP20_REVENUE_SHARE: top20_revenue_share,
+	goals.AVERAGE_SATISFACTION: average_satisfaction,
+	goals.SLA_COMPLIANCE: sla_compliance,
+	goals.AVERAGE_RESOLUTION_HOURS: average_resolution_hours,
+	goals.CAMPAIGN_ROI: campaign_roi,
+	goals.INTERACTIONS_PER_ACTIVE_CUSTOMER: interactions_per_active_customer,
 }

@@ -14,8 +14,9 @@ from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import add_days, add_months, get_test_client, now_datetime, today
 
 from crm_plus.constants import ROLES as CRM_ROLES
+from crm_plus.domain.goals import REPURCHASE_RATE
 from crm_plus.install.permissions import ensure_permissions
-from crm_plus.tests.utils import create_customer, create_item, create_user, get_company
+from crm_plus.tests.utils import create_customer, create_item, create_sales_invoice, create_user, get_company
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 PREFIX = "_Test Sec"
@@ -173,6 +174,11 @@ def build_fixtures() -> frappe._dict:
 		main.save(ignore_permissions=True)
 	f.important_date = main.crm_important_dates[0].name
 	_restrict(RESTRICTED_SALES, f.main)
+	# a submitted invoice of the main customer: Raise Complaint maps it
+	f.invoice = (
+		frappe.db.get_value("Sales Invoice", {"customer": f.main, "docstatus": 1, "is_return": 0}, "name")
+		or create_sales_invoice(f.main, item_code=f.item).name
+	)
 
 	campaign_name = f"{PREFIX} Campaign"
 	if not frappe.db.exists("Campaign", {"campaign_name": campaign_name}):
@@ -289,7 +295,7 @@ def goal(name: str = "goal") -> str:
 		{
 			"doctype": "CRM Goal",
 			"goal_name": f"{PREFIX} {name}",
-			"metric": "repurchase_rate",
+			"metric": REPURCHASE_RATE,
 			"company": get_company(),
 			"goal_owner": "Administrator",
 			"period_start": add_months(today(), -1),

@@ -18,6 +18,7 @@ from frappe.utils import add_days, today
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crm_plus.domain import attribution
 from crm_plus.tests import security
 from crm_plus.tests.security import PREFIX, SecurityAPITestCase
 from crm_plus.tests.utils import create_sales_invoice, create_user
@@ -215,12 +216,15 @@ class TestFuzzAPI(SecurityAPITestCase):
 			"items": [[{"item_code": f.item, "qty": 1}], json.dumps([{"item_code": f.item, "qty": 1}])],
 			"amount": [1, 10.5],
 			"rating": [1, 5, "3"],
-			"model": ["first_touch", "last_touch", "linear"],
+			"model": [*attribution.MODELS, "last_touch"],  # and a former internal name, still understood
 			"kinds": ["interaction,complaint", ["quotation", "sales_invoice"], '["payment"]'],
 			"before": ["2026-01-01T00:00:00|0|CRM-INT-0001"],
 			"limit": [1, 20, 500],
 			"discount_percentage": [5, 100],
 			"sales_invoice": [f.invoice],
+			"source_name": [f.invoice],
+			"doctype": ["Sales Invoice", "Sales Order", "Delivery Note"],
+			"filters": [json.dumps({"customer": f.main})],
 			"channel": ["Phone", "Email", "API"],
 			"category": ["Product", "Invoice"],
 			"severity": ["Minor", "Major"],

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import frappe
 from frappe.utils import add_days, now_datetime, today
 
+from crm_plus.domain.goals import REPURCHASE_RATE
 from crm_plus.tests import security
 from crm_plus.tests.security import PORTAL, PREFIX, ROLES, WRITES, SecurityAPITestCase, report_filters
 
@@ -136,7 +137,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 			},
 			"CRM Goal": lambda: {
 				"goal_name": f"{PREFIX} new by {role}",
-				"metric": "repurchase_rate",
+				"metric": REPURCHASE_RATE,
 				**company,
 				"goal_owner": "Administrator",
 				"period_start": today(),
@@ -304,6 +305,19 @@ class TestPermissionMatrix(SecurityAPITestCase):
 			"enable_campaign_dimension": lambda: ("post", {}),
 			"file_complaint": lambda: ("post", {"customer": f.main, "subject": f"{PREFIX}: filed by {role}"}),
 			"make_credit_note": lambda: ("post", {"complaint": f.complaint, "amount": 1}),
+			"search_references": lambda: (
+				"get",
+				{
+					"doctype": "Sales Invoice",
+					"txt": "",
+					"searchfield": "name",
+					"start": 0,
+					"page_len": 10,
+					"filters": json.dumps({"customer": f.main}),
+				},
+			),
+			"make_complaint": lambda: ("get", {"source_name": f.invoice}),
+			"get_credit_note_items": lambda: ("get", {"complaint": f.complaint}),
 			"make_refund": lambda: ("post", {"complaint": f.complaint, "amount": 1}),
 			"make_replacement": lambda: (
 				"post",

@@ -11,6 +11,7 @@ from frappe.query_builder.functions import IfNull, Sum
 
 from crm_plus.constants import CAMPAIGN_COST, CAMPAIGN_MEMBER, CUSTOMER_INTERACTION
 from crm_plus.domain import attribution
+from crm_plus.domain import campaigns as campaign_rules
 from crm_plus.services.campaigns.members import funnels_of
 from crm_plus.services.settings import get_settings
 from crm_plus.services.sql import index_hint
@@ -123,7 +124,7 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 	invoices' company, in its currency: {campaign: {company: {"revenue", "margin", "invoices"}}}. Four
 	queries for all the campaigns, whatever the number of invoices."""
 	settings = get_settings()
-	model = model or settings.attribution_model or "last_touch"
+	model = attribution.model_of(model or settings.attribution_model) or attribution.DEFAULT_MODEL
 	window_days = window_days if window_days is not None else int(settings.attribution_window_days or 90)
 	result: dict[str, dict[str, dict]] = {name: {} for name in names}
 	if not names:
@@ -210,13 +211,62 @@ def get_figures(campaign_name: str, model: str | None = None) -> dict:
 	"""One campaign's figures, for a user who may read the campaign and its invoices."""
 	frappe.get_doc("Campaign", campaign_name).check_permission("read")
 	frappe.has_permission("Sales Invoice", "read", throw=True)
-	if model and model not in attribution.MODELS:
-		frappe.throw(_("Model must be one of {0}").format(", ".join(attribution.MODELS)))
+	try:
+		model = attribution.model_of(model)  # a former internal name ("last_touch") is understood
+	except ValueError:
+		frappe.throw(
+			_("Model must be one of {0}").format(", ".join(_(m) for m in attribution.MODELS)),
+			title=_("Invalid Model"),
+		)
 	figures = figures_of([campaign_name], model=model)[campaign_name]
 	allowed = permitted_companies()
 	if allowed is not None:  # the rows of the companies the user's User Permissions allow
 		figures["companies"] = [r for r in figures["companies"] if r["company"] in allowed | {None}]
 	return figures
+
+
+LATEST_RESPONSES = 5  # members who answered last, shown by name on the Campaign form
+
+
+def form_figures(campaign_name: str) -> dict:
+	"""What the Campaign form shows of a campaign: its members the user may read (`members`: the
+	funnel, `responses`: who answered last, by name) and, for a user who may read Sales Invoices, its
+	figures per company from `get_figures`. A user who may not gets `figures_available` False and no
+	amount at all: never zeros that would read as "no sales". A few queries."""
+	frappe.get_doc("Campaign", campaign_name).check_permission("read")
+	result = {"campaign": campaign_name, "members": None, "responses": [], "figures_available": False}
+	if frappe.has_permission(CAMPAIGN_MEMBER, "read"):
+		result["members"], result["responses"] = _visible_members(campaign_name)
+	if frappe.has_permission("Sales Invoice", "read"):
+		result["figures_available"] = True
+		result["figures"] = get_figures(campaign_name)
+	return result
+
+
+def _visible_members(campaign_name: str) -> tuple[dict, list[dict]]:
+	"""The funnel (`domain.campaigns.funnel`) of the campaign's members that the user may read (their
+	User Permissions and row rules apply, as in the member list), and the latest who answered, named
+	by their party's name."""
+	counts = {
+		row.status: row["count"]
+		for row in frappe.get_list(
+			CAMPAIGN_MEMBER,
+			filters={"campaign": campaign_name},
+			fields=["status", "count(name) as count"],
+			group_by="status",
+			order_by="status",
+		)
+	}
+	responses = frappe.get_list(
+		CAMPAIGN_MEMBER,
+		filters={"campaign": campaign_name, "status": ("in", campaign_rules.RESPONSE_STATUSES)},
+		fields=["party_type", "party", "party_name", "status", "response_date"],
+		order_by="response_date desc, modified desc",
+		limit_page_length=LATEST_RESPONSES,
+	)
+	for row in responses:
+		row.party_name = row.party_name or row.party  # a party's own name, never the member's hash
+	return campaign_rules.funnel(counts), responses
 
 
 def permitted_companies(user: str | None = None) -> set[str] | None:

@@ -53,19 +53,8 @@ def validate(doc):
 		frappe.throw(_("Customer is required"), frappe.MandatoryError)
 	if not doc.opened_on:  # the Customer 360 and the SLA reports date a complaint by it
 		doc.opened_on = doc.creation or _now()
+	check_references(doc, before)
 	set_company(doc)
-	for fieldname, doctype in (
-		("sales_invoice", "Sales Invoice"),
-		("sales_order", "Sales Order"),
-		("delivery_note", "Delivery Note"),
-	):
-		reference = doc.get(fieldname)
-		if reference and doc.customer and frappe.db.get_value(doctype, reference, "customer") != doc.customer:
-			frappe.throw(
-				_("{0} {1} does not belong to customer {2}").format(
-					_(doctype), frappe.bold(reference), frappe.bold(doc.customer)
-				)
-			)
 	previous = before.status if before else None
 	if previous != doc.status:
 		now = _now()
@@ -97,6 +86,46 @@ REFERENCES = (
 	("sales_order", "Sales Order"),
 	("delivery_note", "Delivery Note"),
 )
+
+
+def check_references(doc, before=None):
+	"""The invoice, order and delivery note a complaint names are its customer's; a newly named one
+	must also exist, be submitted and not be a return. Read without the user's permissions: an agent
+	names an invoice they may not read (the form's search offers only these, `links.search_references`),
+	and nothing of it but its name is stored."""
+	for fieldname, doctype in REFERENCES:
+		reference = doc.get(fieldname)
+		if not reference:
+			continue
+		fields = ["customer", "docstatus"]
+		if frappe.get_meta(doctype).has_field("is_return"):
+			fields.append("is_return")
+		values = frappe.db.get_value(doctype, reference, fields, as_dict=True)
+		if not values:
+			frappe.throw(
+				_("{0} {1} does not exist").format(_(doctype), frappe.bold(reference)),
+				frappe.LinkValidationError,
+			)
+		if doc.customer and values.customer != doc.customer:
+			frappe.throw(
+				_("{0} {1} does not belong to customer {2}").format(
+					_(doctype), frappe.bold(reference), frappe.bold(doc.customer)
+				)
+			)
+		if before and before.get(fieldname) == reference:
+			continue  # named before: a later cancel does not make the complaint unsaveable
+		if values.docstatus != 1:
+			frappe.throw(
+				_("{0} {1} is not submitted: a complaint names a submitted document").format(
+					_(doctype), frappe.bold(reference)
+				)
+			)
+		if values.get("is_return"):
+			frappe.throw(
+				_("{0} {1} is a return: name the document it returns").format(
+					_(doctype), frappe.bold(reference)
+				)
+			)
 
 
 def set_company(doc):

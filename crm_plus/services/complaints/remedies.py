@@ -1,38 +1,100 @@
 """Remedies through ERPNext's billing: a credit note, a refund or a replacement order, linked both ways
-and rolled into the complaint's cost."""
+and rolled into the complaint's cost.
+
+A remedy is a billing document, made by whom ERPNext lets create it (credit notes and refunds: the
+accounts roles; replacement orders: the sales roles) for a complaint they may read. Anyone else is
+refused at once, before any work, with the roles that can (an agent sets the complaint's Resolution
+Type, which tells billing what to do). The server records the remedy on the complaint (its remedies
+are never typed in), so a billing clerk who only reads complaints can issue one. Each remedy is
+all-or-nothing: the document and the complaint's record of it are written together or not at all."""
 
 import math
 from datetime import timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, flt, get_datetime, getdate
+from frappe.query_builder.functions import Abs, Sum
+from frappe.utils import add_days, cint, flt, fmt_money, get_datetime, getdate, strip_html
 
-from crm_plus.constants import COMPLAINT_REMEDY, CUSTOMER_COMPLAINT
+from crm_plus.constants import COMPLAINT_REMEDY, CUSTOMER_COMPLAINT, SYSTEM_MANAGER
 from crm_plus.services.complaints.document import MAX_AMOUNT
 from crm_plus.services.settings import get_settings, is_enabled
 
+# the document each remedy is, as the complaint's remedies name them
+REMEDY_DOCTYPES = {"Credit Note": "Sales Invoice", "Refund": "Payment Entry", "Replacement": "Sales Order"}
 
-def _remedy_doc(doc, remedy_type, target):
-	target.crm_customer_complaint = doc.name
-	target.flags.ignore_permissions = False
-	target.insert()
-	if get_settings().submit_remedies:
-		target.submit()
-	amount = abs(
-		flt(target.get("base_grand_total") or target.get("grand_total") or target.get("paid_amount"))
-	)
-	doc.append(
-		"remedies",
-		{
-			"remedy_type": remedy_type,
-			"reference_doctype": target.doctype,
-			"reference_name": target.name,
-			"amount": amount,
-			"document_status": _document_status(target.docstatus),
-		},
-	)
-	doc.save()
+
+def check_may_make(remedy_type: str) -> None:
+	"""Refuse at once (403) a user whom ERPNext does not let create the remedy's document, naming the
+	roles that may."""
+	doctype = REMEDY_DOCTYPES[remedy_type]
+	if frappe.has_permission(doctype, "create"):
+		return
+	roles = ", ".join(frappe.bold(_(role)) for role in roles_that_create(doctype))
+	message = {
+		"Credit Note": _(
+			"Credit notes are issued by billing: a user with the role {0}. Set the complaint's "
+			"Resolution Type to tell them what to do."
+		),
+		"Refund": _(
+			"Refunds are made by billing: a user with the role {0}. Set the complaint's Resolution Type "
+			"to tell them what to do."
+		),
+		"Replacement": _(
+			"Replacement orders are made by sales: a user with the role {0}. Set the complaint's "
+			"Resolution Type to tell them what to do."
+		),
+	}[remedy_type]
+	frappe.throw(message.format(roles), frappe.PermissionError, title=_("Not permitted"))
+
+
+def roles_that_create(doctype: str) -> list[str]:
+	"""The roles the doctype's permission rules let create it (as the site has them), System Manager
+	only when no other."""
+	roles = [p.role for p in frappe.get_meta(doctype).permissions if p.create and not cint(p.permlevel)]
+	return list(dict.fromkeys(r for r in roles if r not in (SYSTEM_MANAGER, "Administrator"))) or [
+		SYSTEM_MANAGER
+	]
+
+
+def _complaint(name: str):
+	doc = frappe.get_doc(CUSTOMER_COMPLAINT, name)
+	doc.check_permission("read")
+	return doc
+
+
+def _remedy_doc(doc, remedy_type, target, amount=None):
+	"""Insert (and, by setting, submit) the remedy as the user, and record it on the complaint; nothing
+	of either stays when one fails."""
+	savepoint = "crm_plus_remedy"
+	frappe.db.savepoint(savepoint)
+	try:
+		target.crm_customer_complaint = doc.name
+		target.flags.ignore_permissions = False  # ERPNext's rights on the document decide
+		target.insert()
+		if get_settings().submit_remedies:
+			target.submit()
+		if amount is None:
+			amount = abs(
+				flt(target.get("base_grand_total") or target.get("grand_total") or target.get("paid_amount"))
+			)
+		doc.append(
+			"remedies",
+			{
+				"remedy_type": remedy_type,
+				"reference_doctype": target.doctype,
+				"reference_name": target.name,
+				"amount": amount,
+				"document_status": _document_status(target.docstatus),
+			},
+		)
+		# the remedies are the server's record (read-only on the form): a billing clerk who may only
+		# read the complaint records the remedy they made
+		doc.flags.ignore_permissions = True
+		doc.save()
+	except Exception:
+		frappe.db.rollback(save_point=savepoint)
+		raise
 	return target
 
 
@@ -50,40 +112,102 @@ def _company_of(doc) -> str:
 	return doc.company
 
 
-def make_credit_note(name: str, items: list | None = None, amount: float | None = None):
-	"""A Sales Invoice return against the complaint's invoice: the chosen items and quantities (all by
-	default), or a flat amount as a discount on the return."""
-	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
-
-	doc = frappe.get_doc(CUSTOMER_COMPLAINT, name)
-	doc.check_permission("write")
-	frappe.has_permission("Sales Invoice", "create", throw=True)
+def _invoice_of(doc) -> str:
 	if not doc.sales_invoice:
 		frappe.throw(
 			_("Set the Sales Invoice the complaint is about before making a credit note"),
 			frappe.MandatoryError,
 		)
-	credit = make_sales_return(doc.sales_invoice)
-	if items:
-		wanted = {row["item_code"]: flt(row["qty"]) for row in items}
-		credit.items = [row for row in credit.items if row.item_code in wanted]
-		for row in credit.items:
-			if not 0 < wanted[row.item_code] <= abs(row.qty):
-				frappe.throw(_("Qty for {0} must be between 0 and {1}").format(row.item_code, abs(row.qty)))
-			row.qty = -wanted[row.item_code]
-		if not credit.items:
-			frappe.throw(_("None of the chosen items is on invoice {0}").format(doc.sales_invoice))
-	elif amount:
+	return doc.sales_invoice
+
+
+def credit_note_items(name: str) -> dict:
+	"""What a credit note for the complaint may credit: each line of its invoice with the quantity sold,
+	already returned (by submitted credit notes, as ERPNext counts them) and still returnable, at the
+	invoice's rate, in its currency."""
+	check_may_make("Credit Note")
+	doc = _complaint(name)
+	invoice = _invoice_of(doc)
+	frappe.has_permission("Sales Invoice", "read", invoice, throw=True)
+	customer, currency = frappe.db.get_value("Sales Invoice", invoice, ["customer", "currency"])
+	lines = frappe.get_all(
+		"Sales Invoice Item",
+		filters={"parent": invoice, "parenttype": "Sales Invoice"},
+		fields=["name", "idx", "item_code", "item_name", "description", "qty", "uom", "rate"],
+		order_by="idx",
+	)
+	credit, line = frappe.qb.DocType("Sales Invoice"), frappe.qb.DocType("Sales Invoice Item")
+	returned = dict(
+		frappe.qb.from_(line)
+		.join(credit)
+		.on(credit.name == line.parent)
+		.select(line.sales_invoice_item, Sum(Abs(line.qty)))
+		.where(
+			(credit.return_against == invoice)
+			& (credit.customer == customer)
+			& (credit.is_return == 1)
+			& (credit.docstatus == 1)
+			& (line.parenttype == "Sales Invoice")
+		)
+		.groupby(line.sales_invoice_item)
+		.run()
+	)
+	return {
+		"invoice": invoice,
+		"currency": currency,
+		"items": [
+			{
+				"invoice_item": row.name,
+				"idx": row.idx,
+				"item_code": row.item_code,
+				"item_name": row.item_name,
+				"description": strip_html(row.description or ""),
+				"qty": flt(row.qty),
+				"returned_qty": flt(returned.get(row.name)),
+				"returnable_qty": max(flt(row.qty) - flt(returned.get(row.name)), 0),
+				"uom": row.uom,
+				"rate": flt(row.rate),
+			}
+			for row in lines
+		],
+	}
+
+
+def make_credit_note(name: str, items: list | None = None, amount: float | None = None):
+	"""A Sales Invoice return against the complaint's invoice (ERPNext's make_return_doc) for exactly
+	the chosen quantities: `items` [{invoice_item (the invoice's line) or item_code, qty}], where a qty
+	of 0 chooses nothing; or, as an explicit choice, a flat `amount` in the invoice's currency (every
+	returnable line, less a discount that leaves the amount). Choosing nothing is an error, never a
+	credit of the whole invoice."""
+	from erpnext.controllers.sales_and_purchase_return import make_return_doc
+
+	check_may_make("Credit Note")
+	doc = _complaint(name)
+	invoice = _invoice_of(doc)
+	chosen = _chosen_quantities(items)
+	if chosen and amount is not None:
+		frappe.throw(_("Choose either items and quantities or an amount to credit, not both"))
+	if not chosen and amount is None:
+		frappe.throw(
+			_("Choose what to credit: a Qty to Credit above 0 for at least one item, or an amount"),
+			frappe.MandatoryError,
+		)
+	if amount is not None and not (math.isfinite(flt(amount)) and 0 < flt(amount) < MAX_AMOUNT):
+		frappe.throw(_("Amount must be above 0 and below {0}").format(MAX_AMOUNT))
+	credit = make_return_doc("Sales Invoice", invoice)
+	if chosen:
+		_credit_quantities(credit, chosen, invoice)
+	else:
 		total = abs(flt(credit.grand_total))
-		if not 0 < flt(amount) <= total:
-			frappe.throw(_("Amount must be above 0 and at most {0}").format(total))
+		if not flt(amount) <= total:
+			frappe.throw(
+				_("Amount must be above 0 and at most {0}").format(fmt_money(total, currency=credit.currency))
+			)
 		# return everything at the invoice's prices, less a discount that leaves exactly the amount
 		credit.apply_discount_on = "Grand Total"
 		credit.discount_amount = -(total - flt(amount))
 	credit.remarks = _("Credit note for complaint {0}").format(doc.name)
-	original = frappe.db.get_value(
-		"Sales Invoice", doc.sales_invoice, ["posting_date", "posting_time"], as_dict=True
-	)
+	original = frappe.db.get_value("Sales Invoice", invoice, ["posting_date", "posting_time"], as_dict=True)
 	if getdate(original.posting_date) >= getdate(credit.posting_date):
 		# a return cannot precede the invoice it returns (ERPNext allows future-dated invoices)
 		credit.set_posting_time = 1
@@ -94,11 +218,63 @@ def make_credit_note(name: str, items: list | None = None, amount: float | None 
 	return _remedy_doc(doc, "Credit Note", credit)
 
 
+def _chosen_quantities(items: list | None) -> list[dict]:
+	"""The rows with a quantity to credit; a qty of 0 (or none) chooses nothing."""
+	chosen = []
+	for row in items or []:
+		qty = flt(row.get("qty"))
+		if not math.isfinite(qty) or qty < 0:
+			frappe.throw(_("Qty to Credit must be 0 or more"))
+		if qty:
+			chosen.append({**row, "qty": qty})
+	return chosen
+
+
+def _credit_quantities(credit, chosen: list[dict], invoice: str) -> None:
+	"""Keep only the chosen lines on the return, each at minus the chosen quantity, which may not be
+	more than ERPNext leaves returnable (sold less what submitted credit notes returned)."""
+	wanted = {}
+	for row in chosen:
+		line = _line_of(credit, row, invoice)
+		if line.sales_invoice_item in wanted:
+			frappe.throw(_("Line {0} of invoice {1} is chosen twice").format(line.idx, invoice))
+		returnable = abs(flt(line.qty))
+		if row["qty"] > returnable:
+			frappe.throw(
+				_("Only {0} of {1} (line {2} of invoice {3}) can still be credited; {4} chosen").format(
+					returnable, frappe.bold(line.item_code), line.idx, invoice, row["qty"]
+				)
+			)
+		wanted[line.sales_invoice_item] = row["qty"]
+	credit.items = [line for line in credit.items if line.sales_invoice_item in wanted]
+	for idx, line in enumerate(credit.items, start=1):
+		line.idx = idx
+		line.qty = -wanted[line.sales_invoice_item]
+
+
+def _line_of(credit, row: dict, invoice: str):
+	"""The return's line for a chosen row: by the invoice's line, else by an item on one line only."""
+	if row.get("invoice_item"):
+		lines = [line for line in credit.items if line.sales_invoice_item == row["invoice_item"]]
+		if not lines:
+			frappe.throw(_("Line {0} is not on invoice {1}").format(row["invoice_item"], invoice))
+		return lines[0]
+	lines = [line for line in credit.items if line.item_code == row.get("item_code")]
+	if not lines:
+		frappe.throw(_("Item {0} is not on invoice {1}").format(frappe.bold(row.get("item_code")), invoice))
+	if len(lines) > 1:
+		frappe.throw(
+			_("Item {0} is on several lines of invoice {1}: choose the line").format(
+				frappe.bold(row.get("item_code")), invoice
+			)
+		)
+	return lines[0]
+
+
 def make_refund(name: str, amount: float):
 	"""A Payment Entry (Pay) to the customer for the amount, e.g. against a credit note."""
-	doc = frappe.get_doc(CUSTOMER_COMPLAINT, name)
-	doc.check_permission("write")
-	frappe.has_permission("Payment Entry", "create", throw=True)
+	check_may_make("Refund")
+	doc = _complaint(name)
 	if not math.isfinite(flt(amount)) or not 0 < flt(amount) < MAX_AMOUNT:
 		frappe.throw(_("Refund amount must be above 0 and below {0}").format(MAX_AMOUNT))
 	company = _company_of(doc)
@@ -132,9 +308,8 @@ def make_refund(name: str, amount: float):
 
 def make_replacement(name: str, items: list | None = None, delivery_date=None):
 	"""A Sales Order at zero rate for the items to replace (the complaint's items by default)."""
-	doc = frappe.get_doc(CUSTOMER_COMPLAINT, name)
-	doc.check_permission("write")
-	frappe.has_permission("Sales Order", "create", throw=True)
+	check_may_make("Replacement")
+	doc = _complaint(name)
 	rows = items or [{"item_code": row.item_code, "qty": row.qty or 1} for row in doc.items]
 	if not rows:
 		frappe.throw(_("List the items to replace"), frappe.MandatoryError)
@@ -161,15 +336,17 @@ def make_replacement(name: str, items: list | None = None, delivery_date=None):
 			"additional_discount_percentage": 100,
 		}
 	)
-	order = _remedy_doc(doc, "Replacement", order)
 	# a replacement's cost is what the goods are worth, not the zero it is billed at
-	value = sum(
-		flt(frappe.db.get_value("Item", r["item_code"], "valuation_rate")) * flt(r["qty"]) for r in rows
+	valuation = dict(
+		frappe.get_all(
+			"Item",
+			filters={"name": ("in", list({r["item_code"] for r in rows}))},
+			fields=["name", "valuation_rate"],
+			as_list=True,
+		)
 	)
-	doc.reload()
-	doc.remedies[-1].amount = value
-	doc.save()
-	return order
+	value = sum(flt(valuation.get(r["item_code"])) * flt(r["qty"]) for r in rows)
+	return _remedy_doc(doc, "Replacement", order, amount=value)
 
 
 def on_remedy_change(target, method=None):
@@ -187,8 +364,6 @@ def on_remedy_change(target, method=None):
 		return
 	frappe.db.set_value(COMPLAINT_REMEDY, row, "document_status", _document_status(target.docstatus))
 	remedy = frappe.qb.DocType(COMPLAINT_REMEDY)
-	from frappe.query_builder.functions import Sum
-
 	total = (
 		frappe.qb.from_(remedy)
 		.select(Sum(remedy.amount))

@@ -9,6 +9,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, getdate, now_datetime, today
 
+from crm_plus.domain.attribution import FIRST_TOUCH, LAST_TOUCH, LINEAR
 from crm_plus.services.campaigns import figures as campaign_figures
 from crm_plus.services.campaigns import members as campaign_members
 from crm_plus.services.campaigns import offers, outreach
@@ -156,7 +157,7 @@ class TestCampaignROI(FrappeTestCase):
 
 	@change_settings("CRM Plus Settings", roi_basis="Margin", attribution_window_days=90)
 	def test_roi_on_margin_with_each_attribution_model(self):
-		figures = self.figures("last_touch")
+		figures = self.figures(LAST_TOUCH)
 		self.assertEqual(
 			(figures["revenue"], figures["margin"], figures["cost"]),
 			(Decimal("1300.00"), Decimal("520.00"), Decimal("500")),
@@ -166,15 +167,15 @@ class TestCampaignROI(FrappeTestCase):
 			(Decimal("400.00"), Decimal("160.00")),
 		)
 		self.assertEqual(figures["roi"], Decimal("0.3600"))  # (520 + 160 - 500) / 500
-		first = self.figures("first_touch")
+		first = self.figures(FIRST_TOUCH)
 		self.assertEqual((first["attributed_revenue"], first["roi"]), (Decimal("0.00"), Decimal("0.0400")))
-		linear = self.figures("linear")
+		linear = self.figures(LINEAR)
 		self.assertEqual((linear["attributed_margin"], linear["roi"]), (Decimal("80.00"), Decimal("0.2000")))
 
 	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=15)
 	def test_roi_on_revenue_and_the_window(self):
 		# with a 15-day window only C's touch (10 days before the invoice) counts, whatever the model
-		figures = self.figures("first_touch")
+		figures = self.figures(FIRST_TOUCH)
 		self.assertEqual(figures["attributed_revenue"], Decimal("400.00"))
 		self.assertEqual(figures["roi"], Decimal("2.4000"))  # (1300 + 400 - 500) / 500
 
@@ -197,6 +198,59 @@ class TestCampaignROI(FrappeTestCase):
 		campaign_members.update_responses(self.d)
 		member = frappe.get_doc("Campaign Member", campaign_members.member_name(self.d, "Customer", self.a))
 		self.assertEqual((member.status, member.response_channel), ("Responded", "Email"))
+
+	def test_a_former_model_name_is_still_understood(self):
+		"""API callers that still send "last_touch" get the Last Touch figures; nonsense is refused."""
+		self.assertEqual(
+			campaign_figures.get_figures(self.c, model="last_touch"),
+			campaign_figures.get_figures(self.c, model=LAST_TOUCH),
+		)
+		self.assertRaises(frappe.ValidationError, campaign_figures.get_figures, self.c, model="Last_Touch")
+
+	def test_the_form_shows_the_members_by_name_and_the_figures(self):
+		campaign_members.update_responses(self.c)
+		form = campaign_figures.form_figures(self.c)
+		self.assertTrue(form["figures_available"])
+		self.assertEqual(form["figures"], campaign_figures.get_figures(self.c))  # the same, not recomputed
+		self.assertEqual(form["members"], form["figures"]["members"])
+		self.assertEqual((form["members"]["targeted"], form["members"]["converted"]), (2, 2))
+		names = {frappe.db.get_value("Customer", c, "customer_name") for c in (self.a, self.b)}
+		self.assertEqual({r.party_name for r in form["responses"]}, names)
+		hashes = {campaign_members.member_name(self.c, "Customer", c) for c in (self.a, self.b)}
+		self.assertFalse(hashes & {r.party_name for r in form["responses"]})
+
+	def test_the_connections_link_the_members_and_the_sales_documents(self):
+		"""The Campaign form's Connections: its members (the list filtered on it, with their count) and
+		ERPNext's documents that carry it, Lead by its own field."""
+		from frappe.desk.notifications import get_open_count
+
+		data = frappe.get_meta("Campaign").get_dashboard_data()
+		items = {item for group in data.transactions for item in group["items"]}
+		self.assertLessEqual({"Campaign Member", "Lead", "Opportunity", "Sales Invoice"}, items)
+		self.assertEqual(
+			(data.fieldname, data.non_standard_fieldnames.get("Lead")), ("campaign", "campaign_name")
+		)
+		found = get_open_count("Campaign", self.c)["count"]["external_links_found"]
+		counts = {row["doctype"]: row["count"] for row in found}
+		self.assertEqual(counts["Campaign Member"], 2)
+		self.assertGreaterEqual(counts["Sales Invoice"], 2)
+
+	def test_the_form_says_figures_are_not_available_rather_than_zeros(self):
+		"""A Sales Manager reads campaigns and their members, not Sales Invoices (ERPNext's rule)."""
+		from crm_plus.api.campaign import get_form_figures
+
+		user = create_user("crm-campaign-form-sales@example.com", "Sales Manager")
+		agent = create_user("crm-campaign-form-agent@example.com", "Customer Service Agent")
+		try:
+			frappe.set_user(user)
+			form = get_form_figures(self.c)
+			frappe.set_user(agent)  # may not read campaigns
+			self.assertRaises(frappe.PermissionError, get_form_figures, self.c)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertFalse(form["figures_available"])
+		self.assertNotIn("figures", form)
+		self.assertEqual(form["members"]["targeted"], 2)
 
 	def test_responses_and_funnel(self):
 		funnel = campaign_members.update_responses(self.c)
@@ -626,7 +680,7 @@ class TestCampaignFiguresPerCompany(FrappeTestCase):
 
 	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=90)
 	def test_each_company_in_its_own_currency(self):
-		figures = campaign_figures.get_figures(self.w, model="last_touch")
+		figures = campaign_figures.get_figures(self.w, model=LAST_TOUCH)
 		self.assertEqual((figures["company"], figures["currency"], figures["budget"]), (self.us, "USD", 100))
 		us, eu = figures["companies"]
 		self.assertEqual((us["company"], us["currency"]), (self.us, "USD"))
@@ -659,6 +713,22 @@ class TestCampaignFiguresPerCompany(FrappeTestCase):
 		)
 		self.assertIsNone(eu["roi"])  # no cost in the EU company
 
+	def test_the_form_counts_only_the_members_a_restricted_rep_may_read(self):
+		"""A rep restricted to the territory North sees none of the campaign's members (Gamma is not in
+		North), as in the member list, and no figures (a Sales User reads no invoices)."""
+		from crm_plus.tests import world
+
+		self.assertEqual(campaign_figures.form_figures(self.w)["members"]["targeted"], 1)
+		frappe.set_user(world.REP_NORTH)
+		try:
+			form = campaign_figures.form_figures(self.w)
+			listed = frappe.get_list("Campaign Member", filters={"campaign": self.w}, pluck="name")
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual((form["members"]["targeted"], len(listed)), (0, 0))
+		self.assertEqual(form["responses"], [])
+		self.assertFalse(form["figures_available"])
+
 	def test_the_number_of_queries_does_not_grow_with_the_campaigns(self):
 		from unittest.mock import patch
 
@@ -666,7 +736,7 @@ class TestCampaignFiguresPerCompany(FrappeTestCase):
 
 		def count(names):
 			with patch.object(frappe.db, "sql", wraps=frappe.db.sql) as sql:
-				campaign_figures.figures_of(names, model="linear")
+				campaign_figures.figures_of(names, model=LINEAR)
 			return sql.call_count
 
 		self.assertEqual(count([self.w]), count([self.w, *others]))

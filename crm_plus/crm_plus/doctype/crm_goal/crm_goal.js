@@ -2,7 +2,12 @@
 // For license information, please see license.txt
 
 frappe.ui.form.on("CRM Goal", {
+	metric(frm) {
+		// an unnamed goal is titled by its metric (set on save)
+		frm.set_df_property("goal_name", "placeholder", frm.doc.metric ? __(frm.doc.metric) : "");
+	},
 	refresh(frm) {
+		frm.trigger("metric");
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Measure Now"), () => frm.call("measure_now").then(() => frm.reload_doc()));
 		const points = frm.doc.measurements || [];

@@ -22,21 +22,21 @@ class CRMGoal(Document):
 		company: DF.Link
 		current_value: DF.Float
 		direction: DF.Literal["Higher", "Lower"]
-		goal_name: DF.Data
+		goal_name: DF.Data | None
 		goal_owner: DF.Link
 		last_measured_on: DF.Datetime | None
 		measurements: DF.Table[CRMGoalMeasurement]
 		metric: DF.Literal[
-			"repurchase_rate",
-			"retention_rate",
-			"churn_rate",
-			"new_customer_return_rate",
-			"top20_revenue_share",
-			"average_satisfaction",
-			"sla_compliance",
-			"average_resolution_hours",
-			"campaign_roi",
-			"interactions_per_active_customer",
+			"Repurchase Rate",
+			"Retention Rate",
+			"Churn Rate",
+			"New Customer Return Rate",
+			"Revenue Share of the Top 20% of Customers",
+			"Average Satisfaction (1-5)",
+			"Complaint SLA Compliance",
+			"Average Resolution Time (Hours)",
+			"Campaign ROI",
+			"Interactions per Active Customer",
 		]
 		period_end: DF.Date
 		period_start: DF.Date

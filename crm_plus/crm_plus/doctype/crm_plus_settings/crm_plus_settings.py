@@ -15,7 +15,7 @@ class CRMPlusSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		attribution_model: DF.Literal["last_touch", "first_touch", "linear"]
+		attribution_model: DF.Literal["Last Touch", "First Touch", "Linear"]
 		attribution_window_days: DF.Int
 		auto_open_band: DF.Literal["Medium", "High", "Critical"]
 		auto_open_plans: DF.Check

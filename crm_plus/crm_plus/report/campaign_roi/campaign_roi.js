@@ -16,7 +16,7 @@ frappe.query_reports["Campaign ROI"] = {
 			fieldname: "model",
 			label: __("Attribution for Untagged Invoices"),
 			fieldtype: "Select",
-			options: ["", "last_touch", "first_touch", "linear"],
+			options: ["", "Last Touch", "First Touch", "Linear"],
 			description: __("Empty: the model in CRM Plus Settings"),
 		},
 	],

@@ -7,6 +7,7 @@ from crm_plus.crm_plus.doctype.campaign_member.test_campaign_member import (
 	build_world_campaign,
 )
 from crm_plus.crm_plus.report.campaign_roi.campaign_roi import execute
+from crm_plus.domain.attribution import LAST_TOUCH
 from crm_plus.tests.utils import get_company
 
 
@@ -19,7 +20,7 @@ class TestCampaignROIReport(FrappeTestCase):
 
 	@change_settings("CRM Plus Settings", roi_basis="Margin", attribution_window_days=90)
 	def test_row_matches_the_figures(self):
-		_columns, rows, _m, chart, summary = execute({"model": "last_touch"})
+		_columns, rows, _m, chart, summary = execute({"model": LAST_TOUCH})
 		[row] = [r for r in rows if r["campaign"] == self.c]  # all its invoices are of one company
 		self.assertEqual((row["company"], row["currency"]), (get_company(), "USD"))
 		self.assertEqual(
@@ -32,7 +33,7 @@ class TestCampaignROIReport(FrappeTestCase):
 
 	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=90)
 	def test_a_row_per_company_in_its_currency(self):
-		columns, rows, _m, _chart, summary = execute({"model": "last_touch"})
+		columns, rows, _m, _chart, summary = execute({"model": LAST_TOUCH})
 		us, eu = [r for r in rows if r["campaign"] == self.w]
 		self.assertEqual(
 			[(r["company"], r["currency"], r["revenue"], r["paid"]) for r in (us, eu)],
@@ -57,7 +58,7 @@ class TestCampaignROIReport(FrappeTestCase):
 
 	@change_settings("CRM Plus Settings", roi_basis="Revenue", attribution_window_days=90)
 	def test_company_filter_keeps_that_companys_rows(self):
-		_columns, rows, _m, _chart, summary = execute({"company": self.us, "model": "last_touch"})
+		_columns, rows, _m, _chart, summary = execute({"company": self.us, "model": LAST_TOUCH})
 		self.assertEqual({r["company"] for r in rows}, {self.us})
 		self.assertEqual([r["revenue"] for r in rows if r["campaign"] == self.w], [Decimal("2200.00")])
 		self.assertEqual({s["currency"] for s in summary}, {"USD"})
@@ -76,7 +77,7 @@ class TestCampaignROIReport(FrappeTestCase):
 		frappe.clear_cache(user=user)
 		try:
 			frappe.set_user(user)
-			_columns, rows, *_rest = execute({"model": "last_touch"})
+			_columns, rows, *_rest = execute({"model": LAST_TOUCH})
 			self.assertEqual([r["company"] for r in rows if r["campaign"] == self.w], [self.us])
 			with self.assertRaises(frappe.PermissionError):
 				execute({"company": self.eu})

@@ -3,6 +3,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
 from crm_plus.crm_plus.report.crm_goal_progress.crm_goal_progress import execute
+from crm_plus.domain.goals import REPURCHASE_RATE
 from crm_plus.tests.utils import get_company
 
 
@@ -12,7 +13,7 @@ class TestCRMGoalProgress(FrappeTestCase):
 			{
 				"doctype": "CRM Goal",
 				"goal_name": "_Test running goal",
-				"metric": "repurchase_rate",
+				"metric": REPURCHASE_RATE,
 				"company": get_company(),
 				"period_start": add_days(today(), -10),
 				"period_end": add_days(today(), 10),
@@ -23,7 +24,7 @@ class TestCRMGoalProgress(FrappeTestCase):
 			{
 				"doctype": "CRM Goal",
 				"goal_name": "_Test old goal",
-				"metric": "repurchase_rate",
+				"metric": REPURCHASE_RATE,
 				"company": get_company(),
 				"period_start": add_days(today(), -100),
 				"period_end": add_days(today(), -50),
