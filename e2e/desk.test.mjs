@@ -157,6 +157,9 @@ test("a complaint moves through its workflow and gets a credit note", async () =
 	await page.screenshot({ path: `${SHOTS}12-complaint-escalated.png` });
 	await page.click("button:has-text('Remedy')");
 	await page.click(".dropdown-menu.show a:has-text('Credit Note')");
+	// an amount instead of items is an explicit choice in the dialog
+	await page.waitForSelector(".modal.show [data-fieldname='by_amount'] input", { timeout: 10000 });
+	await page.click(".modal.show [data-fieldname='by_amount'] input");
 	await page.waitForSelector(".modal.show [data-fieldname='amount'] input", { timeout: 10000 });
 	await page.fill(".modal.show [data-fieldname='amount'] input", "25");
 	await page.click(".modal.show .btn-primary");
