@@ -18,6 +18,7 @@ from pypika.terms import Case
 
 from crm_plus.constants import RETENTION_PLAN
 from crm_plus.domain import timeline
+from crm_plus.domain.i18n import N_
 from crm_plus.domain.retention import usual_gap_from_span
 from crm_plus.domain.sla import CLOSED_STATES
 from crm_plus.domain.winback import OPEN_PLAN_STATES
@@ -48,7 +49,7 @@ class Source:
 SOURCES: list[Source] = [
 	Source(
 		"interaction",
-		"Interaction",
+		N_("Interaction"),
 		"Customer Interaction",
 		"customer",
 		"interaction_at",
@@ -59,7 +60,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"quotation",
-		"Quotation",
+		N_("Quotation"),
 		"Quotation",
 		"party_name",
 		"transaction_date",
@@ -73,7 +74,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"sales_order",
-		"Sales Order",
+		N_("Sales Order"),
 		"Sales Order",
 		"customer",
 		"transaction_date",
@@ -87,7 +88,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"sales_invoice",
-		"Sales Invoice",
+		N_("Sales Invoice"),
 		"Sales Invoice",
 		"customer",
 		"posting_date",
@@ -101,7 +102,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"credit_note",
-		"Credit Note",
+		N_("Credit Note"),
 		"Sales Invoice",
 		"customer",
 		"posting_date",
@@ -115,7 +116,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"payment",
-		"Payment",
+		N_("Payment"),
 		"Payment Entry",
 		"party",
 		"posting_date",
@@ -129,7 +130,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"complaint",
-		"Complaint",
+		N_("Complaint"),
 		"Customer Complaint",
 		"customer",
 		"opened_on",
@@ -142,7 +143,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"campaign",
-		"Campaign",
+		N_("Campaign"),
 		"Campaign Member",
 		"customer",
 		"creation",
@@ -154,7 +155,7 @@ SOURCES: list[Source] = [
 	),
 	Source(
 		"retention_plan",
-		"Retention Plan",
+		N_("Retention Plan"),
 		"Retention Plan",
 		"customer",
 		"start_date",
