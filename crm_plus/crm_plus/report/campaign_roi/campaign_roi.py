@@ -117,6 +117,7 @@ def chart(rows):
 			"datasets": [{"name": _("ROI %"), "values": [round(r["roi"], 1) for r in rows]}],
 		},
 		"type": "bar",
+		"fieldtype": "Percent",  # the axis and tooltips read as percentages, never as money
 	}
 
 
