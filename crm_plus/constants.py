@@ -28,6 +28,7 @@ HEALTH_SNAPSHOT = "Customer Health Snapshot"
 RETENTION_PLAN = "Retention Plan"
 RETENTION_CONTROL = "Retention Control"
 CRM_GOAL = "CRM Goal"
+CRM_JOB_HEALTH = "CRM Job Health"
 
 # Site cache of which of crm_plus's indexes exist (crm_plus.services.sql.has_index); install clears it
 INDEX_CACHE = "crm_plus:indexes"

@@ -132,6 +132,7 @@ scheduler_events = {
 		"*/15 * * * *": [
 			"crm_plus.services.complaints.sla_watch.check_slas",
 			"crm_plus.services.scoring.pipeline.rescore_if_changed",
+			"crm_plus.services.jobs.watch_jobs",
 		],
 	},
 	"daily": [

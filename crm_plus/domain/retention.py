@@ -14,6 +14,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
+from crm_plus.domain.i18n import N_
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 CENT = Decimal("0.01")
@@ -383,7 +385,8 @@ class RiskComponent:
 	key: str
 	points: Decimal  # weight x factor, rounded to 0.01
 	measure: Decimal | None  # the raw ratio or count behind the factor
-	reason: str
+	reason: str  # in English: `message` formatted
+	message: tuple[str, tuple] = ("", ())  # (template, args): `reason` for a translator
 
 
 @dataclass(frozen=True)
@@ -401,6 +404,12 @@ class RiskAssessment:
 		parts = sorted((c for c in self.components if c.points > 0), key=lambda c: -c.points)
 		return tuple(c.reason for c in parts)
 
+	@property
+	def messages(self) -> tuple[tuple[str, tuple], ...]:
+		"""`reasons` as (template, args), for `_(template).format(*args)` in the reader's language."""
+		parts = sorted((c for c in self.components if c.points > 0), key=lambda c: -c.points)
+		return tuple(c.message for c in parts)
+
 
 _QUARTER = Decimal("0.25")
 
@@ -410,20 +419,30 @@ def _gap(facts: CustomerFacts, as_of: date, default_gap: Decimal):
 	usual = max(ONE, facts.usual_gap_days if own else _dec(default_gap))
 	days = recency_days(facts, as_of)
 	ratio = Decimal(days) / usual
-	reason = (
-		f"{days} days since last purchase, {_num(ratio)}x the {'usual' if own else 'assumed'} "
-		f"{_num(usual)} days"
+	template = (
+		N_("{0} days since last purchase, {1}x the usual {2} days")
+		if own
+		else N_("{0} days since last purchase, {1}x the assumed {2} days")
 	)
-	return _clamp01((ratio - 1) / 2), _ratio(ratio), reason
+	return _clamp01((ratio - 1) / 2), _ratio(ratio), (template, (days, _num(ratio), _num(usual)))
 
 
 def _trend(facts: CustomerFacts):
 	recent, previous = facts.revenue_recent, facts.revenue_previous
 	if previous <= 0:
-		return ZERO, None, f"no revenue in the previous period to compare ({_money(recent)} recently)"
+		template = N_("no revenue in the previous period to compare ({0} recently)")
+		return ZERO, None, (template, (_money(recent),))
 	drop = (previous - recent) / previous
-	direction = f"down {_pct(drop)}" if drop > 0 else "not down"
-	reason = f"revenue {direction} ({_money(recent)} in the recent period vs {_money(previous)} before)"
+	if drop > 0:
+		reason = (
+			N_("revenue down {0} ({1} in the recent period vs {2} before)"),
+			(_pct(drop), _money(recent), _money(previous)),
+		)
+	else:
+		reason = (
+			N_("revenue not down ({0} in the recent period vs {1} before)"),
+			(_money(recent), _money(previous)),
+		)
 	return _clamp01(drop), _ratio(drop), reason
 
 
@@ -433,7 +452,10 @@ def _returns(facts: CustomerFacts):
 		ratio = ZERO
 	else:
 		ratio = ONE if gross <= 0 else min(ONE, returns / gross)
-	reason = f"returns {_pct(ratio)} of gross sales ({_money(max(ZERO, returns))} of {_money(gross)})"
+	reason = (
+		N_("returns {0} of gross sales ({1} of {2})"),
+		(_pct(ratio), _money(max(ZERO, returns)), _money(gross)),
+	)
 	return _clamp01((ratio - Decimal("0.05")) / _QUARTER), _ratio(ratio), reason
 
 
@@ -441,7 +463,7 @@ def _overdue(facts: CustomerFacts):
 	overdue = max(ZERO, facts.overdue)
 	base = max(facts.outstanding, overdue)
 	ratio = overdue / base if overdue > 0 else ZERO
-	reason = f"{_money(overdue)} overdue, {_pct(ratio)} of {_money(base)} outstanding"
+	reason = (N_("{0} overdue, {1} of {2} outstanding"), (_money(overdue), _pct(ratio), _money(base)))
 	return ratio, _ratio(ratio), reason
 
 
@@ -449,15 +471,18 @@ def _complaints(facts: CustomerFacts):
 	count = max(facts.open_complaints, facts.recent_complaints, 0)
 	low = facts.last_satisfaction is not None and facts.last_satisfaction <= 2
 	factor = min(ONE, count * _QUARTER + (Decimal("0.5") if low else ZERO))
-	reason = f"{facts.open_complaints} open and {facts.recent_complaints} recent complaints"
-	if facts.last_satisfaction is not None:
-		reason += f", last satisfaction {facts.last_satisfaction}/5"
+	counts = (facts.open_complaints, facts.recent_complaints)
+	if facts.last_satisfaction is None:
+		reason = (N_("{0} open and {1} recent complaints"), counts)
+	else:
+		template = N_("{0} open and {1} recent complaints, last satisfaction {2}/5")
+		reason = (template, (*counts, facts.last_satisfaction))
 	return factor, Decimal(count), reason
 
 
 def _negative(facts: CustomerFacts):
 	count = max(0, facts.negative_interactions)
-	return min(ONE, count * _QUARTER), Decimal(count), f"{count} negative interactions recently"
+	return min(ONE, count * _QUARTER), Decimal(count), (N_("{0} negative interactions recently"), (count,))
 
 
 def churn_risk(
@@ -491,8 +516,14 @@ def churn_risk(
 		("negative_interactions", weights.negative_interactions, _negative(facts)),
 	)
 	components = tuple(
-		RiskComponent(key, (_dec(weight) * factor).quantize(CENT, ROUND_HALF_UP), measure, reason)
-		for key, weight, (factor, measure, reason) in parts
+		RiskComponent(
+			key,
+			(_dec(weight) * factor).quantize(CENT, ROUND_HALF_UP),
+			measure,
+			template.format(*args),
+			(template, args),
+		)
+		for key, weight, (factor, measure, (template, args)) in parts
 	)
 	total = sum((c.points for c in components), ZERO)
 	score = min(100, max(0, int(total.quantize(ONE, ROUND_HALF_UP))))

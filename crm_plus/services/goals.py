@@ -10,6 +10,7 @@ from frappe.utils import getdate, now_datetime, today
 
 from crm_plus.constants import CRM_GOAL, CUSTOMER_COMPLAINT
 from crm_plus.domain import goals
+from crm_plus.services import jobs
 
 GOAL = CRM_GOAL
 
@@ -31,8 +32,10 @@ def validate(doc):
 	doc.goal_name = doc.goal_name or _(doc.metric)  # its title: the metric unless the owner names it
 
 
+@jobs.background_job("goals")
 def measure_all(as_of=None) -> int:
-	"""Daily: measure every goal whose period is running or ended in the last week."""
+	"""Daily: measure every goal whose period is running or ended in the last week. Each goal is one
+	step (its day's measurement replaced, never added twice), so a rerun after a fault gives the same."""
 	as_of = getdate(as_of or today())
 	names = frappe.get_all(
 		GOAL,
@@ -41,6 +44,7 @@ def measure_all(as_of=None) -> int:
 	)
 	for name in names:
 		measure(name, as_of)
+		jobs.step(1)
 	return len(names)
 
 

@@ -5,14 +5,20 @@ from frappe import _
 from frappe.utils import cint, getdate, today
 
 from crm_plus.domain.parties import reminder_due
+from crm_plus.services import jobs
 from crm_plus.services.settings import get_settings
 
 CHILD = "CRM Important Date"
 
 
+@jobs.background_job("reminders")
 def send_reminders(as_of=None) -> int:
 	"""Daily job: one ToDo per date coming up within the reminder window. Two reads and one update,
-	whatever the number of dates; safe to run twice a day (last_reminded_on guards repeats)."""
+	whatever the number of dates; safe to run twice a day (last_reminded_on guards repeats).
+
+	Crash-safe: the ToDos and the `last_reminded_on` that records them are one transaction (the run's
+	only step), so a run killed at any point left nothing and the next run sends each reminder once. One
+	run at a time (`jobs`' lease): two at once would both see the dates unreminded."""
 	today_ = getdate(as_of or today())
 	days_ahead = cint(get_settings().important_date_reminder_days)
 	rows = frappe.get_all(
@@ -24,6 +30,7 @@ def send_reminders(as_of=None) -> int:
 		},
 		fields=["name", "parent", "parenttype", "date_type", "label", "date", "last_reminded_on"],
 	)
+	jobs.handled(len(rows))
 	due = []
 	for row in rows:
 		occurrence = reminder_due(

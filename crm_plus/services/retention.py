@@ -10,6 +10,7 @@ from frappe.utils import add_days, cint, getdate, today
 from crm_plus.constants import HEALTH_SNAPSHOT, RETENTION_CONTROL, RETENTION_PLAN
 from crm_plus.domain import winback
 from crm_plus.domain.retention import HIGH_BANDS
+from crm_plus.services import jobs
 from crm_plus.services.assignments import open_todo, set_todo_status
 from crm_plus.services.settings import get_settings
 
@@ -94,9 +95,15 @@ def latest_snapshot(customer: str, company: str | None = None):
 # ---------------------------------------------------------------- the daily job
 
 
+@jobs.background_job("retention_plans")
 def update_plans(as_of=None) -> dict:
 	"""Daily: decide active plans and control records (won back / lost), then open plans for customers
-	who crossed the risk threshold. Set-based reads; one document save per plan that changes."""
+	who crossed the risk threshold. Set-based reads; one document save per plan that changes.
+
+	Crash-safe and idempotent: each plan or control record closed or opened is one step (`jobs.step`),
+	committed with its actions' ToDos; a decided plan is no longer active and a customer with an open
+	plan or control record is no longer a candidate, so the next run after a fault does only what is
+	left. One run at a time (`jobs`' lease)."""
 	as_of = getdate(as_of or today())
 	decided = decide_open_plans(as_of)
 	opened = open_automatic_plans(as_of) if get_settings().auto_open_plans else {"plans": 0, "control": 0}
@@ -115,6 +122,7 @@ def decide_open_plans(as_of) -> dict:
 		fields=["name", "customer", "company", "start_date", "end_date"],
 	)
 	records = [(RETENTION_PLAN, p) for p in plans] + [(RETENTION_CONTROL, c) for c in controls]
+	jobs.handled(len(records))
 	if not records:
 		return {"won_back": 0, "lost": 0}
 	invoices = _invoices_since(
@@ -143,6 +151,7 @@ def decide_open_plans(as_of) -> dict:
 					"retained_revenue": outcome.retained_revenue,
 				},
 			)
+		jobs.step()  # the record's verdict (and its plan's closed ToDos) at once
 	return counts
 
 
@@ -226,7 +235,9 @@ def open_automatic_plans(as_of) -> dict:
 	period = as_of.strftime("%Y-%m")
 	window = cint(settings.plan_window_days) or 90
 	counts = {"plans": 0, "control": 0}
-	for row in plan_candidates(period, [b for b in winback.BANDS if winback.band_at_least(b, threshold)]):
+	candidates = plan_candidates(period, [b for b in winback.BANDS if winback.band_at_least(b, threshold)])
+	jobs.handled(len(candidates))
+	for row in candidates:
 		if winback.in_control_group(row.customer, settings.control_group_percent or 0, salt=period):
 			open_control_record(row, as_of, window)
 			counts["control"] += 1
@@ -235,6 +246,7 @@ def open_automatic_plans(as_of) -> dict:
 				row, as_of, window, row.account_manager or settings.default_plan_owner or "Administrator"
 			)
 			counts["plans"] += 1
+		jobs.step()  # the plan with its actions and their ToDos, or the control record, at once
 	return counts
 
 

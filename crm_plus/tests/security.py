@@ -13,6 +13,7 @@ from frappe.core.doctype.user.user import generate_keys
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import add_days, add_months, get_test_client, now_datetime, today
 
+from crm_plus.constants import CRM_JOB_HEALTH
 from crm_plus.constants import ROLES as CRM_ROLES
 from crm_plus.domain.goals import REPURCHASE_RATE
 from crm_plus.install.permissions import ensure_permissions
@@ -208,8 +209,10 @@ def build_fixtures() -> frappe._dict:
 	f.control = control(f.main)
 	f.plan = plan(f.main)
 	f.plan_action = frappe.db.get_value("Retention Plan Action", {"parent": f.plan}, "name")
+	f.job_health = job_health_row("goals")
 	f.documents = {  # one document of each crm_plus doctype, for the REST calls
 		"Campaign Member": f.member,
+		"CRM Job Health": f.job_health,
 		"CRM Goal": f.goal,
 		"CRM Plus Settings": "CRM Plus Settings",
 		"Customer Complaint": f.complaint,
@@ -219,6 +222,15 @@ def build_fixtures() -> frappe._dict:
 		"Retention Plan": f.plan,
 	}
 	return f
+
+
+def job_health_row(key: str) -> str:
+	"""A job's health row (the jobs write them; here one for the REST calls)."""
+	if not frappe.db.exists(CRM_JOB_HEALTH, key):
+		frappe.get_doc(
+			{"doctype": CRM_JOB_HEALTH, "job_key": key, "job": key.title(), "method": "crm_plus.tests"}
+		).insert(ignore_permissions=True)
+	return key
 
 
 def _restrict(user: str, customer_name: str):
@@ -430,6 +442,7 @@ def cleanup(fixtures: dict | None = None):
 			frappe.db.delete("Email Group", {"name": ("in", groups)})
 		delete_all("Campaign", {"name": ("in", campaigns)})
 	delete_all("CRM Goal", {"goal_name": ("like", f"{PREFIX}%")})
+	frappe.db.delete(CRM_JOB_HEALTH, {"job_key": ("like", f"{PREFIX}%")})
 	frappe.db.delete("Customer Interaction", {"subject": ("like", f"{PREFIX}%")})
 	frappe.db.delete("Customer Complaint", {"subject": ("like", f"{PREFIX}%")})
 
@@ -466,6 +479,7 @@ def report_filters(f) -> dict[str, dict]:
 WRITES = {
 	"Campaign Member": {"response_channel": "Phone"},
 	"CRM Goal": {"target": 60},
+	"CRM Job Health": {"error": "Checked by the permission matrix"},
 	"CRM Plus Settings": {"important_date_reminder_days": 7},
 	"Customer Complaint": {"corrective_action": "Checked by the permission matrix"},
 	"Customer Health Snapshot": {"reasons": "Checked by the permission matrix"},

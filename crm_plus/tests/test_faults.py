@@ -1,6 +1,8 @@
 """Faults survived: a scoring run killed at any point (here SIGKILL after its first step) never leaves
 crm_plus stuck. Its lease runs out within `LEASE_SECONDS`, a live run still keeps others out (and says
-so), a run that lost its lease stops writing, and the next run leaves exactly what a clean run leaves."""
+so), a run that lost its lease stops writing, and the next run leaves exactly what a clean run leaves.
+The runs here hold a 10-second lease (CRM_PLUS_LEASE_SECONDS), so the dead run's runs out quickly; the
+scheduled jobs' faults are in test_job_faults.py."""
 
 import os
 import signal
@@ -10,11 +12,22 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, today
 
+from crm_plus.services import jobs
 from crm_plus.services.scoring import pipeline
 from crm_plus.tests import world as w
+from crm_plus.tests.test_job_faults import read_until
 from crm_plus.tests.test_scoring_scale import start
+from crm_plus.tests.utils import create_user
 
+TEST_LEASE_SECONDS = "10"
+MANAGER = "faults.crm.manager@example.com"
 FIGURES = ("monetary", "outstanding", "overdue", "profit_rank", "risk_score", "risk_band", "segment", "rfm")
+
+
+def score(parts: int = 1):
+	"""In a child process (`bench execute`, CRM_PLUS_FAULT naming a point of the run): the scoring job."""
+	frappe.set_user("Administrator")
+	print("result", pipeline.run(parts=parts), flush=True)
 
 
 def stored(period: str) -> dict:
@@ -31,7 +44,18 @@ class TestScoringLease(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		w.build()  # a committed population, visible to the other processes
+		create_user(MANAGER, "CRM Manager")
 		frappe.db.commit()  # nosemgrep
+		cls.lease_before = os.environ.get("CRM_PLUS_LEASE_SECONDS")
+		os.environ["CRM_PLUS_LEASE_SECONDS"] = TEST_LEASE_SECONDS  # here and in the child processes
+
+	@classmethod
+	def tearDownClass(cls):
+		if cls.lease_before is None:
+			os.environ.pop("CRM_PLUS_LEASE_SECONDS", None)
+		else:
+			os.environ["CRM_PLUS_LEASE_SECONDS"] = cls.lease_before
+		super().tearDownClass()
 
 	def tearDown(self):
 		frappe.cache.delete(frappe.cache.make_key(pipeline.RUN_LOCK))
@@ -56,10 +80,16 @@ class TestScoringLease(FrappeTestCase):
 		"""SIGKILL of a real process holding the lease: the next run is refused while the lease lives,
 		then completes, within LEASE_SECONDS of the fault, and leaves what a clean run leaves."""
 		period = getdate(today()).strftime("%Y-%m")
-		process = start("execute", "crm_plus.tests.concurrency.score_then_hang")
-		line = process.stdout.readline().strip()
-		self.assertTrue(line.startswith("prepared"), line + (process.stdout.read() if not line else ""))
-		dead_run = line.split()[1]
+		os.environ[jobs.FAULT_ENV] = "scoring@prepared"  # the real job, stopped after its first step
+		try:
+			process = start("execute", "crm_plus.tests.test_faults.score")
+		finally:
+			os.environ.pop(jobs.FAULT_ENV)
+		read_until(process, "fault ")
+		dead_run = pipeline.holder()
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value(jobs.JOB_HEALTH, pipeline.HEALTH, "run_id"), dead_run)
+		since = frappe.utils.now_datetime()
 		os.kill(process.pid, signal.SIGKILL)
 		process.wait(timeout=30)
 		killed_at = time.monotonic()
@@ -67,13 +97,26 @@ class TestScoringLease(FrappeTestCase):
 		self.assertIn("skipped", pipeline.run(parts=1))
 		while pipeline.holder() is not None:
 			self.assertLess(
-				time.monotonic() - killed_at, pipeline.LEASE_SECONDS + 10, "the lease never ran out"
+				time.monotonic() - killed_at, pipeline.lease_seconds() + 10, "the lease never ran out"
 			)
 			time.sleep(1)
 		result = pipeline.run(parts=1)
 		self.assertNotIn("skipped", result)
 		self.assertLess(time.monotonic() - killed_at, 120, "within two minutes of the fault")
 		frappe.db.rollback()
+		# CRM Job Health: the dead run was found by the next one, logged and notified once; then OK
+		self.assertEqual(frappe.db.get_value(jobs.JOB_HEALTH, pipeline.HEALTH, "status"), jobs.OK)
+		notified = frappe.get_all(
+			"Notification Log",
+			filters={
+				"document_type": jobs.JOB_HEALTH,
+				"document_name": pipeline.HEALTH,
+				"creation": (">=", since),
+			},
+			pluck="for_user",
+		)
+		self.assertIn(MANAGER, notified)
+		self.assertEqual(len(notified), len(set(notified)))  # once each
 		after_fault = stored(period)
 		self.assertTrue(after_fault)
 		pipeline.run(parts=1)  # a clean run over the same data

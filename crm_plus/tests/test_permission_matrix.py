@@ -135,6 +135,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 				"party_type": "Customer",
 				"party": security.customer(f"New {role}"),
 			},
+			"CRM Job Health": lambda: {"job_key": f"{PREFIX} new by {role}", "job": "New", "method": "x"},
 			"CRM Goal": lambda: {
 				"goal_name": f"{PREFIX} new by {role}",
 				"metric": REPURCHASE_RATE,
@@ -185,6 +186,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 		return {
 			"Campaign Member": lambda: security.member(f.campaign, security.customer(f"Del {role}")),
 			"CRM Goal": lambda: security.goal(f"to delete by {role}"),
+			"CRM Job Health": lambda: security.job_health_row(f"{PREFIX} to delete by {role}"),
 			"Customer Complaint": lambda: security.complaint(
 				f.portal if role == PORTAL else f.main, f"to delete by {role}"
 			),
@@ -318,6 +320,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 			),
 			"make_complaint": lambda: ("get", {"source_name": f.invoice}),
 			"get_credit_note_items": lambda: ("get", {"complaint": f.complaint}),
+			"get_job_health": lambda: ("get", {}),
 			"make_refund": lambda: ("post", {"complaint": f.complaint, "amount": 1}),
 			"make_replacement": lambda: (
 				"post",

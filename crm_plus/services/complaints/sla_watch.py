@@ -11,6 +11,7 @@ from frappe.utils import cint, flt, get_datetime, getdate, now_datetime
 
 from crm_plus.constants import CUSTOMER_COMPLAINT
 from crm_plus.domain import sla
+from crm_plus.services import jobs
 from crm_plus.services.assignments import open_todo, users_with_role
 from crm_plus.services.settings import get_settings
 
@@ -86,10 +87,16 @@ def missed_at(agreement: str | None, start, deadline) -> datetime:
 	return sla.clock_runs_out_at(start, sla.business_seconds_between(start, deadline, cal), cal) or deadline
 
 
+@jobs.background_job("sla_watch")
 def check_slas(now: datetime | None = None) -> dict:
 	"""Scheduled (every 15 minutes): per stage (first response, resolution), warn the assignee, escalate
 	along the chain and record the breach, each stage with its own level and record. One read of the
-	open complaints; a write only for those that change."""
+	open complaints; a write only for those that change.
+
+	Crash-safe and idempotent: each complaint that changes is one step (`jobs.step`), committed with its
+	notifications, ToDo, comment and status together with the levels and breaches that record them, so
+	a run killed at any point left each complaint either done or untouched, and the next run (which
+	reads the recorded levels) notifies only what was not recorded. One run at a time (`jobs`' lease)."""
 	now = get_datetime(now or now_datetime())
 	if not frappe.get_meta(CUSTOMER_COMPLAINT).has_field("service_level_agreement"):
 		return {"breached": 0, "warned": 0, "escalated": 0}  # no Service Level Agreement set up yet
@@ -110,6 +117,7 @@ def check_slas(now: datetime | None = None) -> dict:
 			*(field for fields in STAGE_FIELDS.values() for field in fields),
 		],
 	)
+	jobs.handled(len(rows))
 	chain = escalation_chain()
 	calendars: dict[str, sla.BusinessCalendar] = {}
 	counts = {"breached": 0, "warned": 0, "escalated": 0}
@@ -153,6 +161,7 @@ def check_slas(now: datetime | None = None) -> dict:
 			updates["escalation_level"] = max(cint(row[STAGE_FIELDS[s][1]]) for s in STAGE_FIELDS)
 			# `modified` moves, so that a form opened before this write is not saved over it
 			frappe.db.set_value(CUSTOMER_COMPLAINT, row.name, updates)
+			jobs.step()  # the complaint's effects and the levels that record them, committed together
 	return counts
 
 

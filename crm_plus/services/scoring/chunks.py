@@ -85,7 +85,8 @@ def score_chunk(rows, as_of: date, statistics, settings):
 				value_class,
 				risk.score,
 				retention.band_label(risk.band),
-				"\n".join(risk.reasons) or None,
+				# stored in the site's language (the job runs in it), as ERPNext stores its own texts
+				"\n".join(_(template).format(*args) for template, args in risk.messages) or None,
 			)
 		)
 	if values:

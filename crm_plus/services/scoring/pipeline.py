@@ -22,6 +22,7 @@ once (job id, deduplication, and a run lock held until the last part finishes). 
 complaints or interactions changed while it ran are picked up by `rescore_if_changed` (every 15
 minutes), so the stored figures converge to a full recompute."""
 
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,7 @@ from crm_plus.constants import (
 	HEALTH_SNAPSHOT,
 	SETTINGS,
 )
+from crm_plus.services import jobs
 from crm_plus.services.boot import RECOMPUTE_ROLES
 from crm_plus.services.scoring.aggregate import aggregate
 from crm_plus.services.scoring.chunks import read_chunks, score_chunk
@@ -47,9 +49,12 @@ from crm_plus.services.sql import read_committed
 JOB_ID = "crm_plus::score_customers"
 # The run's lease: a Redis key naming the run that holds it, renewed at every step and chunk by the run
 # and its parts. A run killed at any point (SIGKILL, a lost connection, a restart) stops renewing it and
-# the next run starts within LEASE_SECONDS; a live run still keeps others out.
+# the next run starts within LEASE_SECONDS; a live run still keeps others out. A test (or a site with
+# very slow chunks) sets another length: CRM_PLUS_LEASE_SECONDS in the environment or
+# `crm_plus_lease_seconds` in the site's config.
 RUN_LOCK = "crm_plus:scoring:run"
 LEASE_SECONDS = 90
+HEALTH = "scoring"  # its row in CRM Job Health (crm_plus.services.jobs)
 JOB_TIMEOUT = 4 * 3600  # RQ's limit for one job (a run's parts share the lease, not this)
 RUN_LOCK_SECONDS = JOB_TIMEOUT  # how long a split run's bookkeeping is kept
 
@@ -121,11 +126,13 @@ def run(as_of=None, parts: int | None = None):
 	if not _acquire_lock(run_id):
 		return {"skipped": _("A scoring run is already in progress")}
 	try:
+		jobs.started(HEALTH, run_id)  # a run that died holding the lease is recorded as failed here
 		settings = get_settings()
 		parts = max(1, cint(parts or settings.scoring_workers or 1))
 		with read_committed():
 			state = prepare(as_of, settings, commit=True, run_id=run_id)
 		state.run_id = run_id
+		jobs.fault_point("scoring@prepared")  # test-only (CRM_PLUS_FAULT): the first step is done
 		if parts == 1 or state.rows <= cint(settings.scoring_chunk_size or 5000):
 			with read_committed():
 				score_range(state, settings=settings, commit=True)
@@ -143,15 +150,20 @@ def run(as_of=None, parts: int | None = None):
 				upto=upto,
 			)
 		return {"run_id": run_id, "parts": len(ranges), "rows": state.rows}
-	except Exception:
+	except Exception as e:
+		jobs.failed(HEALTH, run_id, e)
 		_release_lock(run_id)
 		raise
 
 
 def run_part(state: Run, after: str, upto: str | None):
 	"""One part of a split run: score the snapshot rows with names in (after, upto]."""
-	with read_committed():
-		score_range(state, after=after, upto=upto, commit=True)
+	try:
+		with read_committed():
+			score_range(state, after=after, upto=upto, commit=True)
+	except Exception as e:
+		jobs.failed(HEALTH, state.run_id, e)
+		raise
 	if frappe.cache.decr(_remaining_key(state.run_id)) <= 0:
 		finish(state)
 
@@ -159,6 +171,7 @@ def run_part(state: Run, after: str, upto: str | None):
 def finish(state: Run) -> dict:
 	try:
 		renew_lease(state.run_id)
+		jobs.fault_point("scoring@finish")  # test-only (CRM_PLUS_FAULT): before the last step
 		with read_committed():
 			changed = copy_to_customers(state.period)
 		frappe.db.set_single_value(
@@ -170,10 +183,14 @@ def finish(state: Run) -> dict:
 			},
 		)
 		frappe.db.commit()  # nosemgrep: the job's last step
+		jobs.finished(HEALTH, state.run_id, state.rows)
 		frappe.cache.incr(frappe.cache.make_key("crm_plus:scoring:runs"))
 		frappe.cache.set(
 			frappe.cache.make_key("crm_plus:scoring:last_run"), state.run_id, ex=RUN_LOCK_SECONDS
 		)
+	except Exception as e:
+		jobs.failed(HEALTH, state.run_id, e)
+		raise
 	finally:
 		frappe.cache.delete(_remaining_key(state.run_id))
 		_release_lock(state.run_id)
@@ -205,8 +222,15 @@ def _remaining_key(run_id: str) -> str:
 	return frappe.cache.make_key(f"crm_plus:scoring:{run_id}:remaining")
 
 
+def lease_seconds() -> int:
+	return (
+		cint(os.environ.get("CRM_PLUS_LEASE_SECONDS") or frappe.conf.get("crm_plus_lease_seconds"))
+		or LEASE_SECONDS
+	)
+
+
 def _acquire_lock(run_id: str) -> bool:
-	return bool(frappe.cache.set(frappe.cache.make_key(RUN_LOCK), run_id, nx=True, ex=LEASE_SECONDS))
+	return bool(frappe.cache.set(frappe.cache.make_key(RUN_LOCK), run_id, nx=True, ex=lease_seconds()))
 
 
 def renew_lease(run_id: str | None) -> None:
@@ -217,18 +241,23 @@ def renew_lease(run_id: str | None) -> None:
 	key = frappe.cache.make_key(RUN_LOCK)
 	holder = frappe.cache.get(key)
 	if holder is None:  # it ran out while this step ran: take it back unless another run has it
-		if frappe.cache.set(key, run_id, nx=True, ex=LEASE_SECONDS):
+		if frappe.cache.set(key, run_id, nx=True, ex=lease_seconds()):
 			return
 		holder = frappe.cache.get(key)
 	if holder is None or holder.decode() != run_id:
 		raise LeaseLost(run_id)
-	frappe.cache.expire(key, LEASE_SECONDS)
+	frappe.cache.expire(key, lease_seconds())
 
 
 def holder() -> str | None:
 	"""The run holding the lease now, if any."""
 	value = frappe.cache.get(frappe.cache.make_key(RUN_LOCK))
 	return value.decode() if value else None
+
+
+def lease_held() -> bool:
+	"""Whether a live run holds the lease (CRM Job Health asks, to tell a running run from a dead one)."""
+	return holder() is not None
 
 
 def _forget_dead_job():
@@ -297,6 +326,7 @@ def score_range(
 		renew_lease(state.run_id)  # before the commit: a run that lost the lease writes nothing more
 		_commit(commit)
 		scored += len(chunk)
+		jobs.fault_point("scoring@chunk")  # test-only (CRM_PLUS_FAULT): after a chunk
 		_progress(
 			publish,
 			10 + 85 * scored / max(state.rows, 1),
