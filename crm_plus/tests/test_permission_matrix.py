@@ -298,6 +298,7 @@ class TestPermissionMatrix(SecurityAPITestCase):
 			"add_members": lambda: ("post", campaign),
 			"update_responses": lambda: ("post", campaign),
 			"get_figures": lambda: ("get", campaign),
+			"get_form_figures": lambda: ("get", campaign),
 			"sync_email_group": lambda: ("post", campaign),
 			"make_call_list": lambda: (
 				"post",
