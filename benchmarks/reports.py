@@ -32,10 +32,13 @@ def cases(frappe) -> list[tuple[str, str, dict]]:
 		return {"from_date": add_months(now, -n), "to_date": now}
 
 	return [
+		# the reports that list every customer open on their first page (Show: Top 500)
 		("Churn Risk", "default", {"company": company, "min_score": 0}),
+		("Churn Risk", "Show: All", {"company": company, "min_score": 0, "show": "All"}),
 		("Customer Value Segmentation", "segments", {"company": company, "view": "Segments"}),
 		("Customer Value Segmentation", "RFM grid", {"company": company, "view": "RFM Grid"}),
 		("Customer Priority", "default", {"company": company}),
+		("Customer Priority", "Show: All", {"company": company, "show": "All"}),
 		("Repeat Purchase and Cohorts", "12 months", {"company": company, **months(12), "months": 6}),
 		("Repeat Purchase and Cohorts", "3 years", {"company": company, **whole, "months": 6}),
 		("Retention Effectiveness", "12 months", {"company": company, **months(12), "group_by": "Owner"}),

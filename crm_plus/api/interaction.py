@@ -39,6 +39,21 @@ def log_interaction(
 
 
 @frappe.whitelist(methods=["POST"])
+def log_interactions(interactions: list | str | None = None) -> dict:
+	"""Log up to 1,000 interactions in one call (a JSON list of what log_interaction takes, each with
+	its own `idempotency_key`). Answered item by item, in order: `results[i]` is the record (`created`
+	false for a key already logged) or that item's `error`; a failed item leaves nothing behind and
+	does not stop the others. Also `created`, `existing` and `failed`: how many of each."""
+	require(interactions=interactions)
+	if isinstance(interactions, str):
+		try:
+			interactions = frappe.parse_json(interactions)
+		except ValueError:
+			interactions = None  # answered by the list check, after the permission check
+	return intake.log_interactions(interactions)
+
+
+@frappe.whitelist(methods=["POST"])
 def complete_follow_up(name: str | None = None, outcome: str | None = None) -> dict:
 	"""Mark an interaction's follow-up done; its assignment closes."""
 	require(name=name)

@@ -53,7 +53,26 @@ INDEXES = {
 	CAMPAIGN_MEMBER: {"crm_plus_timeline": ["customer", "creation"]},
 	RETENTION_PLAN: {"crm_plus_timeline": ["customer", "start_date"]},
 	"Sales Invoice Item": {"crm_plus_profit": ["parent", "base_net_amount", "incoming_rate", "stock_qty"]},
-	HEALTH_SNAPSHOT: {"crm_plus_period": ["period", "company"]},
+	HEALTH_SNAPSHOT: {
+		"crm_plus_period": ["period", "company"],
+		# the first page of Churn Risk (highest risk first) and of Customer Priority (best profit rank
+		# first), read with LIMIT in index order without sorting the month's rows, and their totals (the
+		# bands, the count) from the index alone; the reports force them
+		"crm_plus_risk_order": [
+			"period",
+			"company",
+			"risk_score",
+			"monetary",
+			"customer",
+			"frequency",
+			"risk_band",
+		],
+		"crm_plus_profit_order": ["period", "company", "profit_rank", "monetary desc", "customer"],
+		# Customer Priority's customers without a row in the month (NOT IN by the index)
+		"crm_plus_period_customer": ["period", "customer"],
+	},
+	# Customer Priority's count of the customers without purchases, from the index alone
+	"Customer": {"crm_plus_active": ["disabled", "customer_group"]},
 	"Payment Entry": {"crm_plus_party": ["party_type", "party", "posting_date"]},
 	# receivables per customer and company in the company's currency (scoring, the Customer 360): each
 	# voucher's balance read from the index alone, in group order
@@ -94,10 +113,16 @@ def ensure_indexes():
 			if not frappe.db.has_index(f"tab{doctype}", name):
 				frappe.db.sql_ddl(
 					"alter table `tab{}` add index `{}` ({}), algorithm=inplace, lock=none".format(
-						doctype, name, ", ".join(f"`{c}`" for c in columns)
+						doctype, name, ", ".join(_column(c) for c in columns)
 					)
 				)
 	frappe.cache.delete_value(INDEX_CACHE)
+
+
+def _column(column: str) -> str:
+	"""A key part: a column, or "column desc" for a descending one (MariaDB 10.8 and later)."""
+	name, _space, order = column.partition(" ")
+	return f"`{name}` {order}".rstrip()
 
 
 def remove_indexes():

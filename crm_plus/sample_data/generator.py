@@ -26,12 +26,14 @@ generated document's name starts with `GEN-` (its item rows, references and ledg
 random-looking names, as ERPNext gives them, and belong to a GEN- document); `clear()` removes them.
 """
 
+import contextlib
 import time
 from datetime import date, timedelta
 
 import frappe
 from frappe.utils import getdate, today
 
+from crm_plus.constants import INDEX_CACHE
 from crm_plus.domain import campaigns as campaign_rules
 from crm_plus.domain import sla as sla_rules
 
@@ -46,6 +48,11 @@ STAGING = (
 	"_crm_gen_per",
 	"_crm_gen_ple",
 )
+# The large tables are loaded without their secondary (non-unique) indexes, which are added back once
+# at the end of the step: maintaining eleven indexes row by row on a table larger than the buffer pool
+# is most of a load's time; a sort per index at the end is not. Their definitions are kept in this
+# table until they are back, so a run interrupted mid-step restores them when it is run again.
+DEFERRED_INDEXES = "_crm_gen_deferred_index"
 GROUPS = ("Commercial", "Government", "Non Profit", "Individual")
 TERRITORIES = ("North America", "Europe", "Asia Pacific")
 ITEM_GROUPS = ("Products", "Services")
@@ -87,13 +94,14 @@ def make(
 	as_of = getdate(as_of or today())
 	g = Generator(seed, as_of, int(years), chunk)
 	g.prepare_site()
+	restore_indexes()  # of an interrupted run
 	steps = [
 		("staging", lambda: g.stage(customers, invoices, int(campaigns))),
 		("customers", g.insert_customers),
-		("sales invoices", g.insert_invoices),
-		("invoice items", g.insert_items),
-		("payments", g.insert_payments),
-		("payment ledger", g.insert_ledger),
+		("sales invoices", deferred(g.insert_invoices, "Sales Invoice")),
+		("invoice items", deferred(g.insert_items, "Sales Invoice Item")),
+		("payments", deferred(g.insert_payments, "Payment Entry", "Payment Entry Reference")),
+		("payment ledger", deferred(g.insert_ledger, "Payment Ledger Entry")),
 		("campaigns", lambda: g.insert_campaigns(int(campaigns))),
 		("interactions", lambda: g.insert_interactions(int(interactions), customers)),
 		("complaints", lambda: g.insert_complaints(int(complaints), customers)),
@@ -108,6 +116,79 @@ def make(
 	if not keep_staging:
 		g.drop_staging()
 	return {"counts": counts(), "seconds": timings}
+
+
+def deferred(step, *doctypes):
+	"""The step, run with the secondary indexes of its tables deferred."""
+
+	def run():
+		with indexes_deferred(*doctypes):
+			step()
+
+	return run
+
+
+@contextlib.contextmanager
+def indexes_deferred(*doctypes):
+	"""Drop the non-unique secondary indexes of these tables, run the block, and add them back, each
+	table's in one ALTER TABLE (one scan, a sort per index). Unique indexes stay: they are constraints."""
+	frappe.db.sql_ddl(
+		f"""create table if not exists `{DEFERRED_INDEXES}` (table_name varchar(140), index_name varchar(140),
+		definition text, primary key (table_name, index_name))"""
+	)
+	for doctype in doctypes:
+		table = f"tab{doctype}"
+		indexes = _secondary_indexes(table)
+		if not indexes:
+			continue
+		for name, definition in indexes.items():
+			frappe.db.sql(f"replace into `{DEFERRED_INDEXES}` values (%s, %s, %s)", (table, name, definition))
+		frappe.db.commit()  # nosemgrep: the definitions are safe before the indexes go
+		frappe.db.sql_ddl(
+			"alter table `{}` {}".format(table, ", ".join(f"drop index `{name}`" for name in indexes))
+		)
+	try:
+		yield
+	finally:
+		frappe.db.commit()  # nosemgrep
+		restore_indexes()
+
+
+def restore_indexes():
+	"""Add back the indexes a load deferred (all of a table's in one ALTER TABLE)."""
+	if not frappe.db.sql("show tables like %s", DEFERRED_INDEXES):
+		return
+	tables: dict[str, list] = {}
+	for table, name, definition in frappe.db.sql(f"select * from `{DEFERRED_INDEXES}`"):
+		tables.setdefault(table, []).append((name, definition))
+	for table, indexes in tables.items():
+		present = _secondary_indexes(table)
+		missing = [(name, definition) for name, definition in indexes if name not in present]
+		if missing:
+			frappe.db.sql_ddl(
+				"alter table `{}` {}".format(
+					table, ", ".join(f"add index `{name}` ({definition})" for name, definition in missing)
+				)
+			)
+		frappe.db.sql(f"delete from `{DEFERRED_INDEXES}` where table_name = %s", table)
+		frappe.db.commit()  # nosemgrep
+	frappe.db.sql_ddl(f"drop table if exists `{DEFERRED_INDEXES}`")
+	frappe.cache.delete_value(INDEX_CACHE)  # crm_plus's own indexes were among them
+
+
+def _secondary_indexes(table: str) -> dict[str, str]:
+	"""The table's non-unique B-tree indexes: {name: key parts as in CREATE INDEX}."""
+	indexes: dict[str, list[str]] = {}
+	for name, column, sub_part, collation in frappe.db.sql(
+		"""select index_name, column_name, sub_part, collation from information_schema.statistics
+		where table_schema = database() and table_name = %s and index_name != 'PRIMARY'
+			and non_unique = 1 and index_type = 'BTREE'
+		order by index_name, seq_in_index""",
+		table,
+	):
+		part = f"`{column}`" + (f"({sub_part})" if sub_part else "") + (" desc" if collation == "D" else "")
+		indexes.setdefault(name, []).append(part)
+	return {name: ", ".join(parts) for name, parts in indexes.items()}
 
 
 def counts() -> dict:
@@ -129,6 +210,7 @@ def counts() -> dict:
 def clear():
 	"""Remove every generated row (names starting with GEN-) and the month's scoring of them."""
 	frappe.only_for("System Manager")
+	restore_indexes()  # of an interrupted run
 	like = PREFIX + "%"
 	for doctype, field in (
 		("Customer Health Snapshot", "customer"),

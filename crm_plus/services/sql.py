@@ -55,3 +55,15 @@ def _set_isolation(level: str):
 def to_decimal(value) -> Decimal:
 	"""A Decimal from what the driver gives (Decimal, float, int or None: 0)."""
 	return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+# Reports that list every customer open on their first page of the most relevant rows (a "Show"
+# filter: "Top 500" or "All"), read with LIMIT through an index in the report's order, and say in
+# their message how many rows the whole list has.
+FIRST_PAGE = 500
+SHOW_ALL = "All"
+
+
+def page_limit(show: str | None, first_page: int = FIRST_PAGE) -> int | None:
+	"""The LIMIT of a report's rows: the first page unless the user chose Show: All."""
+	return None if show == SHOW_ALL else first_page

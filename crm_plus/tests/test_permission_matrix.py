@@ -335,6 +335,10 @@ class TestPermissionMatrix(SecurityAPITestCase):
 			"submit_feedback": lambda: ("post", {**self._survey(), "rating": 5}),
 			"get_360": lambda: ("get", {"customer": f.main}),
 			"log_interaction": lambda: ("post", {"party": f.main, "subject": f"{PREFIX}: logged by {role}"}),
+			"log_interactions": lambda: (
+				"post",
+				{"interactions": json.dumps([{"party": f.main, "subject": f"{PREFIX}: batch by {role}"}])},
+			),
 			"complete_follow_up": lambda: (
 				"post",
 				{"name": security.interaction(f.main, f"follow-up for {role}", follow_up=True)},

@@ -3,6 +3,8 @@ after a cursor) reads each table of a customer's documents through an index that
 never a full table scan or a full index walk. The plans are checked with EXPLAIN on the statements the
 360 really sends, so they do not depend on the data set a benchmark happened to use."""
 
+import re
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
@@ -81,3 +83,59 @@ class TestCustomer360Plans(FrappeTestCase):
 		for query in invoice_queries:
 			self.assertIn("force index (`crm_plus_timeline`)", query)
 			self.assertNotIn("ifnull(", query)
+
+
+class TestReportFirstPagePlans(FrappeTestCase):
+	"""The reports that list every customer read their first page with LIMIT in the order of an index
+	(no sort of the month's rows) and their totals from an index alone, whatever the data."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from crm_plus.crm_plus.doctype.customer_health_snapshot.test_customer_health_snapshot import (
+			AS_OF,
+			build_population,
+		)
+		from crm_plus.services.scoring import pipeline
+
+		ensure_indexes()
+		cls.company, _customers = build_population(cls)
+		pipeline.score_all(as_of=AS_OF, publish=False)
+
+	def plans_of(self, report, filters):
+		from frappe.desk.query_report import run
+
+		_result, statements = TestCustomer360Plans.statements_of(
+			self, lambda: run(report, filters=filters, ignore_prepared_report=True)
+		)
+		plans = []
+		for query, values in statements:
+			if "tabCustomer Health Snapshot" in query:
+				plan = frappe.db.sql("explain " + query, values, as_dict=True)
+				plans.append((query.lower(), [r for r in plan if r.table == "tabCustomer Health Snapshot"]))
+		return plans
+
+	def assert_ordered_page(self, plans, index):
+		pages = [  # read from the snapshot, ending with the page's LIMIT
+			(q, p)
+			for q, p in plans
+			if "from `tabcustomer health snapshot` force index" in q and re.search(r"limit \d+\s*$", q)
+		]
+		self.assertTrue(pages, "no first-page query")
+		for query, plan in pages:
+			self.assertEqual([r.key for r in plan], [index], query)
+			self.assertNotIn("filesort", plan[0].Extra or "", query)
+			self.assertNotIn(plan[0].type, ("ALL", "index"), query)
+
+	def test_churn_risk(self):
+		plans = self.plans_of("Churn Risk", {"company": self.company})
+		self.assert_ordered_page(plans, "crm_plus_risk_order")
+		totals = [(q, p) for q, p in plans if "group by" in q]
+		self.assertTrue(totals)
+		for query, plan in totals:  # the bands over the whole list, from the index alone
+			self.assertEqual(plan[0].key, "crm_plus_risk_order", query)
+			self.assertIn("Using index", plan[0].Extra or "", query)
+
+	def test_customer_priority(self):
+		plans = self.plans_of("Customer Priority", {"company": self.company})
+		self.assert_ordered_page(plans, "crm_plus_profit_order")

@@ -27,6 +27,17 @@ frappe.query_reports["Churn Risk"] = {
 			options: ["", ...(frappe.boot.crm_plus?.segments || [])] },
 		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
 		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+		{
+			fieldname: "show",
+			label: __("Show"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Top 500", label: __("Top 500") },
+				{ value: "All", label: __("All") },
+			],
+			default: "Top 500",
+			description: __("Top 500: the first page, quick on any number of customers"),
+		},
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

@@ -42,3 +42,23 @@ class TestChurnRisk(FrappeTestCase):
 		user = create_user("crm-churn-outsider@example.com", "Blogger")
 		with self.set_user(user), self.assertRaises(frappe.PermissionError):
 			execute({"company": self.company})
+
+	def test_first_page_is_the_top_of_the_whole_list(self):
+		from unittest.mock import patch
+
+		from frappe.utils import fmt_money
+
+		from crm_plus.crm_plus.report.churn_risk import churn_risk
+
+		_c, every, message, chart, summary = execute({"company": self.company, "show": "All"})
+		self.assertIsNone(message)
+		self.assertGreater(len(every), 3)
+		with patch.object(churn_risk, "FIRST_PAGE", 3):
+			_c, page, message, page_chart, page_summary = execute({"company": self.company})
+		self.assertEqual([r.customer for r in page], [r.customer for r in every[:3]])
+		self.assertEqual(page, every[:3])
+		# the message counts the whole list; the chart and the summary are of the whole list too
+		self.assertIn(fmt_money(len(every), precision=0), message)
+		self.assertEqual(page_chart, chart)
+		self.assertEqual(page_summary, summary)
+		self.assertEqual(sum(chart["data"]["datasets"][0]["values"]), len(every))

@@ -17,5 +17,16 @@ frappe.query_reports["Customer Priority"] = {
 			description: __("Empty: the latest scoring"),
 		},
 		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{
+			fieldname: "show",
+			label: __("Show"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Top 500", label: __("Top 500") },
+				{ value: "All", label: __("All") },
+			],
+			default: "Top 500",
+			description: __("Top 500: the first page, quick on any number of customers"),
+		},
 	],
 };

@@ -3,33 +3,81 @@
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import fmt_money
+from pypika.terms import Case, ExistsCriterion
 
 from crm_plus.constants import HEALTH_SNAPSHOT
 from crm_plus.services.permissions import apply_customer_restrictions
 from crm_plus.services.reporting import in_company_currency, not_scored_message, scored_period
+from crm_plus.services.sql import FIRST_PAGE, force_index, page_limit
+
+CHART_TOP = 10  # the chart shows the ten most profitable customers
+PROFIT_ORDER = "crm_plus_profit_order"  # crm_plus.install.indexes: (period, company, profit_rank, ...)
 
 
 def execute(filters=None):
 	"""Customers ranked by gross profit (the scoring's profit rank); customers without purchase history
-	follow, ordered by their manual priority."""
+	follow, ordered by their manual priority. It opens on the first page of that list (Show: Top 500)
+	and says how many the whole list holds."""
 	filters = frappe._dict(filters or {})
 	period = scored_period(filters.company, filters.period)
 	if not period:
 		return columns(), [], not_scored_message()
-	rows = in_company_currency(ranked(filters, period) + unranked(filters, period), filters.company)
+	limit = page_limit(filters.show, FIRST_PAGE)
+	rows = ranked(filters, period, limit)
+	if limit is None or len(rows) < limit:
+		rows += unranked(filters, period, None if limit is None else limit - len(rows))
+	rows = in_company_currency(rows, filters.company)
 	for position, row in enumerate(rows, start=1):
 		row.position = position
-	return columns(), rows, None, chart(rows), None
+	message = None
+	if limit is not None and len(rows) == limit:
+		total = count(filters, period)
+		if total > len(rows):
+			message = _(
+				"Showing the {0} most profitable of {1} customers: narrow the filters or choose Show: All"
+			).format(fmt_money(len(rows), precision=0), fmt_money(total, precision=0))
+	top = rows if limit is None or limit >= CHART_TOP else ranked(filters, period, CHART_TOP)
+	return columns(), rows, message, chart(top), None
 
 
-def ranked(filters, period):
+def _ranked_query(filters, period, query, s, c, with_customer: bool = True):
+	"""The month's rows of the company; their Customer joined for its fields or the group filter (every
+	row has one: Frappe keeps a linked Customer from being deleted)."""
+	if with_customer or filters.customer_group:
+		query = query.join(c).on(c.name == s.customer)
+	query = query.where((s.company == filters.company) & (s.period == period))
+	if filters.customer_group:
+		query = query.where(c.customer_group == filters.customer_group)
+	return apply_customer_restrictions(query, s.customer, HEALTH_SNAPSHOT)
+
+
+def _unranked_query(filters, period, query, c):
+	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
+	query = query.where(
+		(c.disabled == 0)
+		# the month's rows hold every customer with an invoice up to then, in any company (the period
+		# index): a customer who buys from another company has purchases
+		& ExistsCriterion(
+			frappe.qb.from_(s).select(s.customer).where((s.period == period) & (s.customer == c.name))
+		).negate()
+	)
+	if filters.customer_group:
+		query = query.where(c.customer_group == filters.customer_group)
+	return apply_customer_restrictions(query, c.name, "Customer")
+
+
+def ranked(filters, period, limit: int | None = None):
+	"""By profit rank, then revenue (then the customer, so that a page is the top of the whole list):
+	read in the order of crm_plus_profit_order, `limit` rows at most."""
 	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
 	c = frappe.qb.DocType("Customer")
+	query = _ranked_query(
+		filters, period, force_index(frappe.qb.from_(s), HEALTH_SNAPSHOT, PROFIT_ORDER), s, c
+	)
 	query = (
-		frappe.qb.from_(s)
-		.join(c)
-		.on(c.name == s.customer)
-		.select(
+		query.select(
 			s.customer,
 			c.customer_name,
 			s.profit_rank,
@@ -39,37 +87,42 @@ def ranked(filters, period):
 			s.segment,
 			s.risk_band,
 		)
-		.where((s.company == filters.company) & (s.period == period))
 		.orderby(s.profit_rank)
 		.orderby(s.monetary, order=frappe.qb.desc)
+		.orderby(s.customer)
 	)
-	if filters.customer_group:
-		query = query.where(c.customer_group == filters.customer_group)
-	return apply_customer_restrictions(query, s.customer, HEALTH_SNAPSHOT).run(as_dict=True)
+	if limit is not None:
+		query = query.limit(limit)
+	return query.run(as_dict=True)
 
 
-def unranked(filters, period):
+def unranked(filters, period, limit: int | None = None):
 	"""Customers with no invoice yet, by manual priority (1 first; none set goes last)."""
-	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
+	if limit is not None and limit <= 0:
+		return []
 	c = frappe.qb.DocType("Customer")
-	from pypika.terms import Case
-
 	query = (
-		frappe.qb.from_(c)
+		_unranked_query(filters, period, frappe.qb.from_(c), c)
 		.select(c.name.as_("customer"), c.customer_name, c.crm_manual_priority.as_("manual_priority"))
-		.where(
-			(c.disabled == 0)
-			# the month's rows hold every customer with an invoice up to then, in any company (the period
-			# index): a customer who buys from another company has purchases
-			& c.name.notin(frappe.qb.from_(s).select(s.customer).where(s.period == period))
-		)
 		.orderby(Case().when(c.crm_manual_priority > 0, 0).else_(1))
 		.orderby(c.crm_manual_priority)
 		.orderby(c.name)
 	)
-	if filters.customer_group:
-		query = query.where(c.customer_group == filters.customer_group)
-	return apply_customer_restrictions(query, c.name, "Customer").run(as_dict=True)
+	if limit is not None:
+		query = query.limit(limit)
+	return query.run(as_dict=True)
+
+
+def count(filters, period) -> int:
+	"""How many rows the whole list holds: ranked and unranked customers. Two counts."""
+	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
+	c = frappe.qb.DocType("Customer")
+	ranked = force_index(frappe.qb.from_(s), HEALTH_SNAPSHOT, PROFIT_ORDER)
+	ranked_count = (
+		_ranked_query(filters, period, ranked, s, c, with_customer=False).select(Count("*")).run()[0][0]
+	)
+	unranked_count = _unranked_query(filters, period, frappe.qb.from_(c), c).select(Count("*")).run()[0][0]
+	return ranked_count + unranked_count
 
 
 def columns():
@@ -105,7 +158,7 @@ def columns():
 
 
 def chart(rows):
-	top = [r for r in rows if r.get("profit_rank")][:10]
+	top = [r for r in rows if r.get("profit_rank")][:CHART_TOP]
 	if not top:
 		return None
 	return {

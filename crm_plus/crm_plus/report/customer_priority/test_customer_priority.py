@@ -27,3 +27,22 @@ class TestCustomerPriority(FrappeTestCase):
 		self.assertEqual(unranked[0].customer, self.prospect)  # priority 1 comes first among the new
 		self.assertEqual([r.position for r in rows], list(range(1, len(rows) + 1)))
 		self.assertEqual(chart["data"]["labels"][0], "_Test Scoring Champion")
+
+	def test_first_page_is_the_top_of_the_whole_list(self):
+		from unittest.mock import patch
+
+		from frappe.utils import fmt_money
+
+		from crm_plus.crm_plus.report.customer_priority import customer_priority
+
+		_c, every, message, chart, _s = execute({"company": self.company, "show": "All"})
+		self.assertIsNone(message)
+		ranked = len([r for r in every if r.get("profit_rank")])
+		# a page within the ranked customers, and one that runs on into the unranked ones
+		for size in (3, ranked + 1):
+			with patch.object(customer_priority, "FIRST_PAGE", size):
+				_c, page, message, page_chart, _s = execute({"company": self.company})
+			self.assertEqual(page, every[:size])
+			if len(every) > size:
+				self.assertIn(fmt_money(len(every), precision=0), message)
+			self.assertEqual(page_chart, chart)

@@ -3,12 +3,13 @@
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, now
+from frappe.utils import add_months, cint, getdate, now
 
 from crm_plus.services.permissions import check_company, customer_restriction_sql
 from crm_plus.services.sql import index_hint
 
 MAX_MONTHS = 24
+MASK_BITS = 63  # months a cohort's purchases can be followed in one pass (a bit each in a BIGINT)
 
 
 def execute(filters=None):
@@ -28,9 +29,58 @@ def execute(filters=None):
 
 
 def cohorts(company, from_date, to_date, months):
-	"""One pass: each new customer's first purchase (and whether they bought on a second day at all),
-	then their purchases in each month after it, both through crm_plus's covering index on invoices.
-	Month 0 holds every customer of the cohort, so it gives the cohort's size and repeaters too."""
+	"""Monthly cohorts of the customers whose first purchase lies between the dates: per cohort, its
+	size, its repeaters and, per month followed, how many of it bought in that month."""
+	base = from_date.replace(day=1)
+	span = _months_between(base.strftime("%Y-%m"), to_date.strftime("%Y-%m")) + months
+	if span < MASK_BITS:
+		counts = _counts_in_one_pass(company, from_date, to_date, months, base)
+	else:
+		counts = _counts_by_join(company, from_date, to_date, months)
+	return _cohort_rows(counts, months)
+
+
+def _counts_in_one_pass(company, from_date, to_date, months, base) -> list[dict]:
+	"""One scan of crm_plus's covering index on invoices (crm_plus_scoring), in customer order, no
+	temporary table: per customer its first and last purchase and a bit per month, from the first
+	cohort's month on, in which it bought; then per cohort, the customers with each month's bit. A
+	customer bought on a second day at all when its last purchase is later than its first."""
+	hint = index_hint("Sales Invoice", "crm_plus_scoring")
+	offset = "period_diff(date_format(f.first_date, '%%Y%%m'), %(base_month)s)"
+	bought = ", ".join(
+		f"count(if((f.bought >> ({offset} + {m})) & 1, 1, null)) as m{m}" for m in range(1, months + 1)
+	)
+	return frappe.db.sql(
+		f"""
+		select date_format(f.first_date, '%%Y-%%m') as cohort, count(*) as customers,
+			count(if(f.last_date > f.first_date, 1, null)) as repeaters, {bought}
+		from (
+			select customer, min(posting_date) as first_date, max(posting_date) as last_date,
+				bit_or(if(posting_date >= %(base)s and posting_date < %(end)s,
+					1 << period_diff(date_format(posting_date, '%%Y%%m'), %(base_month)s), 0)) as bought
+			from `tabSales Invoice` {hint}
+			where docstatus = 1 and is_return = 0 and company = %(company)s {customer_restriction_sql("customer")}
+			group by customer
+			having first_date between %(from_date)s and %(to_date)s
+		) f
+		group by cohort
+		order by cohort
+		""",
+		{
+			"company": company,
+			"from_date": from_date,
+			"to_date": to_date,
+			"base": base,
+			"base_month": base.strftime("%Y%m"),
+			"end": add_months(to_date.replace(day=1), months + 1),
+		},
+		as_dict=True,
+	)
+
+
+def _counts_by_join(company, from_date, to_date, months) -> list[dict]:
+	"""The same counts for a range too long for a bit per month: each new customer's first purchase,
+	then its purchases in each month after it, both through crm_plus_scoring."""
 	hint = index_hint("Sales Invoice", "crm_plus_scoring")
 	month_offset = "period_diff(date_format(p.posting_date, '%%Y%%m'), date_format(f.first_date, '%%Y%%m'))"
 	rows = frappe.db.sql(
@@ -54,22 +104,28 @@ def cohorts(company, from_date, to_date, months):
 		{"company": company, "from_date": from_date, "to_date": to_date, "months": months},
 		as_dict=True,
 	)
+	counts = {}
+	for r in rows:  # month 0 holds every customer of the cohort: its size and repeaters
+		row = counts.setdefault(r.cohort, frappe._dict(cohort=r.cohort, customers=0, repeaters=0))
+		if r.month_offset == 0:
+			row.customers, row.repeaters = r.customers, r.repeaters
+		elif 1 <= r.month_offset <= months:
+			row[f"m{r.month_offset}"] = r.customers
+	return [row for row in counts.values() if row.customers]
+
+
+def _cohort_rows(counts: list[dict], months: int) -> list:
 	this_month = getdate(now()).strftime("%Y-%m")  # now() follows frappe.flags.current_date in tests
-	sizes = [
-		frappe._dict(cohort=r.cohort, customers=r.customers, repeaters=r.repeaters)
-		for r in rows
-		if r.month_offset == 0
-	]
-	by_cohort = {(r.cohort, cint(r.month_offset)): r.customers for r in rows}
-	for row in sizes:
+	sizes = []
+	for r in counts:
+		row = frappe._dict(cohort=r["cohort"], customers=r["customers"], repeaters=r["repeaters"])
 		row.repeat_rate = 100.0 * (row.repeaters or 0) / row.customers if row.customers else 0
 		for m in range(1, months + 1):
 			if _months_between(row.cohort, this_month) < m:
 				row[f"m{m}"] = None  # that month has not happened yet: blank, not 0 %
 			else:
-				row[f"m{m}"] = (
-					100.0 * by_cohort.get((row.cohort, m), 0) / row.customers if row.customers else 0
-				)
+				row[f"m{m}"] = 100.0 * (r.get(f"m{m}") or 0) / row.customers if row.customers else 0
+		sizes.append(row)
 	return sizes
 
 
