@@ -19,6 +19,7 @@ add_to_apps_screen = [
 		"logo": "/assets/erpnext/images/erpnext-logo.svg",
 		"title": "CRM Plus",
 		"route": "/app/crm-plus",
+		"has_permission": "crm_plus.services.boot.show_in_apps",
 	}
 ]
 

@@ -34,3 +34,10 @@ def boot_session(bootinfo):
 		"may_recompute": bool(roles.intersection(RECOMPUTE_ROLES)),
 		"may_track_costs": bool(roles.intersection(COST_TRACKING_ROLES)),
 	}
+
+
+def show_in_apps() -> bool:
+	"""The apps screen offers CRM Plus to Desk users only: a portal customer signing in goes to the
+	portal, never to a Desk page they may not open."""
+	user = frappe.session.user
+	return user != "Guest" and frappe.get_cached_value("User", user, "user_type") == "System User"

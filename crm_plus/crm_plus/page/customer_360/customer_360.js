@@ -102,7 +102,11 @@ class CustomerThreeSixty {
 	render_figures(figures, service, available) {
 		const $f = this.$body.find(".crm-360-figures").empty();
 		if (!available) {
-			$f.html(`<div class="text-muted">${__("Sales figures are not available to you.")}</div>`);
+			$f.html(
+				`<div class="text-muted">${__(
+					"Today's invoice and payment figures are not available to you; the scored verdict below is computed from them."
+				)}</div>`
+			);
 		} else if (!figures.length) {
 			$f.html(`<div class="text-muted">${__("No submitted invoices yet.")}</div>`);
 			return;
