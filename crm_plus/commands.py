@@ -7,8 +7,15 @@ from frappe.commands import get_site, pass_context
 @click.command("crm-plus-demo")
 @click.option("--seed", default=42, show_default=True, help="Seed of the generator: same seed, same data.")
 @click.option("--customers", default=30, show_default=True, help="How many demo customers (at most 30).")
+@click.option(
+	"--language",
+	type=click.Choice(["en", "zh", "lt"]),
+	default="en",
+	show_default=True,
+	help="Company, customers, items, subjects and notes in this language; the demo users read the site in it.",
+)
 @pass_context
-def crm_plus_demo(context, seed: int, customers: int):
+def crm_plus_demo(context, seed: int, customers: int, language: str):
 	"""Fill the site with demo customers, two years of sales and billing, and their interactions."""
 	import frappe
 
@@ -18,7 +25,7 @@ def crm_plus_demo(context, seed: int, customers: int):
 	frappe.init(site=site)
 	frappe.connect()
 	try:
-		created = make(seed=seed, customers=customers)
+		created = make(seed=seed, customers=customers, language=language)
 		click.secho(
 			"Demo data: {customers} new customers, {invoices} invoices, {interactions} interactions".format(
 				**created

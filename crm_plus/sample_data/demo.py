@@ -8,6 +8,7 @@ already exist are left as they are.
 """
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -87,6 +88,24 @@ CUSTOMER_NAMES = (
 NEW_CUSTOMER_NAMES = ("Elm Street Bakery", "Foxglove Analytics", "Garnet Logistics")
 CHANNELS = ("Phone", "Email", "Meeting", "Visit", "Chat", "Web")
 TOUCHPOINTS = ("Sales", "Billing", "Collections", "After-sales Service", "Marketing", "Support")
+# The texts of the generated documents (other languages: LOCALISED below).
+TEXTS = {
+	"interaction": "{touchpoint} {channel} with {customer}",
+	"notes": "Demo interaction.",
+	"reply": "{campaign}: reply from {customer}",
+	"complaint": "{subject}. Demo complaint.",
+	"ads": "Ads",
+	"agency": "Agency fee",
+	"last_name": "Demo",
+}
+LANGUAGES = ("en", "zh", "lt")
+LANGUAGE = "en"  # the language of the run in progress (set by _speaking)
+SEED_NAMES: dict[str, str] = {}  # a localised customer name -> the English one its figures come from
+
+
+def _say(text: str) -> str:
+	"""A value ERPNext and crm_plus translate (a channel, a touchpoint) in the demo's language."""
+	return text if LANGUAGE == "en" else frappe._(text, lang=LANGUAGE)
 
 
 @dataclass
@@ -100,8 +119,28 @@ class CustomerPlan:
 	purchases: list[date] = field(default_factory=list)
 
 
-def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
-	"""Fill the site; returns what was created. Safe to run again (existing customers are skipped)."""
+def make(seed: int = 42, customers: int = 30, as_of: str | None = None, language: str = "en") -> dict:
+	"""Fill the site; returns what was created. Safe to run again (existing customers are skipped).
+	`language` ("zh", "lt"): the company, customers, items, subjects and notes in that language, and the
+	demo users set to it; the same figures as the English demo of that seed."""
+	if language not in LANGUAGES:
+		raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+	with _speaking(language):
+		reader = frappe.local.lang
+		frappe.local.lang = language  # what the run writes for people (scored reasons) in the demo's language
+		try:
+			created = _make(seed, customers, as_of)
+		finally:
+			frappe.local.lang = reader
+		if language != "en":
+			set_demo_language(language)
+			if frappe.db.count("Company") == 1:  # the demo made this site: the site speaks its language
+				frappe.db.set_single_value("System Settings", "language", language)
+			frappe.db.commit()  # nosemgrep: the demo's last step
+		return created
+
+
+def _make(seed: int, customers: int, as_of: str | None) -> dict:
 	as_of = getdate(as_of or today())
 	rng = random.Random(seed)
 	company = ensure_company()
@@ -115,7 +154,8 @@ def make(seed: int = 42, customers: int = 30, as_of: str | None = None) -> dict:
 		if frappe.db.exists("Customer", plan.name):
 			continue
 		try:
-			counts = make_customer_history(plan, company, as_of, random.Random(f"{seed}:{plan.name}"))
+			seed_name = SEED_NAMES.get(plan.name, plan.name)  # a language keeps the English demo's figures
+			counts = make_customer_history(plan, company, as_of, random.Random(f"{seed}:{seed_name}"))
 			frappe.db.commit()  # nosemgrep
 		except Exception:
 			frappe.db.rollback()
@@ -295,7 +335,11 @@ def make_interactions(customer: str, plan: CustomerPlan, as_of: date, rng: rando
 			"doctype": "Customer Interaction",
 			"party_type": "Customer",
 			"party": customer,
-			"subject": f"{touchpoint} {CHANNELS[i % len(CHANNELS)].lower()} with {plan.name}",
+			"subject": TEXTS["interaction"].format(
+				touchpoint=_say(touchpoint),
+				channel=_say(CHANNELS[i % len(CHANNELS)]).lower(),
+				customer=plan.name,
+			),
 			"channel": CHANNELS[rng.randrange(len(CHANNELS))],
 			"direction": rng.choice(("Inbound", "Outbound")),
 			"touchpoint": touchpoint,
@@ -307,7 +351,7 @@ def make_interactions(customer: str, plan: CustomerPlan, as_of: date, rng: rando
 			),
 			"duration": rng.randint(5, 60) * 60,
 			"user": users[rng.randrange(len(users))],
-			"notes": "Demo interaction.",
+			"notes": TEXTS["notes"],
 		}
 		if i == count - 1 and rng.random() < 0.6:
 			# the latest contact often leaves a follow-up: some due soon, some already overdue
@@ -324,6 +368,8 @@ def make_interactions(customer: str, plan: CustomerPlan, as_of: date, rng: rando
 def ensure_company() -> str:
 	"""The site's default company; on a fresh site, complete ERPNext's setup wizard with a demo one."""
 	company = frappe.defaults.get_global_default("company") or frappe.db.get_value("Company", {}, "name")
+	if company and LANGUAGE != "en":
+		return ensure_language_company(company)
 	if company:
 		return company
 	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
@@ -348,6 +394,25 @@ def ensure_company() -> str:
 		}
 	)
 	return frappe.db.get_value("Company", {}, "name")
+
+
+def ensure_language_company(model: str) -> str:
+	"""The demo company named in the run's language, beside the site's own (same currency and country,
+	so price lists and exchange rates hold): a Chinese or Lithuanian team's figures are its own."""
+	if frappe.db.exists("Company", DEMO_COMPANY):
+		return DEMO_COMPANY
+	currency, country = frappe.db.get_value("Company", model, ["default_currency", "country"])
+	frappe.get_doc(
+		{
+			"doctype": "Company",
+			"company_name": DEMO_COMPANY,
+			"abbr": f"CPD-{LANGUAGE.upper()}",
+			"default_currency": currency,
+			"country": country,
+			"chart_of_accounts": "Standard",
+		}
+	).insert(ignore_permissions=True)
+	return DEMO_COMPANY
 
 
 def ensure_fiscal_years(company: str, from_date, to_date):
@@ -412,7 +477,7 @@ def ensure_users():
 				"doctype": "User",
 				"email": email,
 				"first_name": first_name,
-				"last_name": "Demo",
+				"last_name": TEXTS["last_name"],
 				"send_welcome_email": 0,
 				"new_password": DEMO_PASSWORD,
 			}
@@ -430,14 +495,24 @@ def ensure_users():
 def ensure_portal_user():
 	"""A website user whose contact links to a demo customer: the portal's customer."""
 	email, first_name, customer = DEMO_PORTAL_USER
-	if frappe.db.exists("User", email) or not frappe.db.exists("Customer", customer):
+	if not frappe.db.exists("Customer", customer):
 		return
+	if not frappe.db.exists("User", email):
+		_make_portal_user(email, first_name, customer)
+	# ERPNext's portal finds a website user's customers through the Customer's Portal Users table
+	doc = frappe.get_doc("Customer", customer)
+	if not any(row.user == email for row in doc.portal_users):
+		doc.append("portal_users", {"user": email})
+		doc.save(ignore_permissions=True)
+
+
+def _make_portal_user(email: str, first_name: str, customer: str):
 	user = frappe.get_doc(
 		{
 			"doctype": "User",
 			"email": email,
 			"first_name": first_name,
-			"last_name": "Demo",
+			"last_name": TEXTS["last_name"],
 			"user_type": "Website User",
 			"send_welcome_email": 0,
 			"new_password": DEMO_PASSWORD,
@@ -450,7 +525,7 @@ def ensure_portal_user():
 		{
 			"doctype": "Contact",
 			"first_name": first_name,
-			"last_name": "Demo",
+			"last_name": TEXTS["last_name"],
 			"user": email,
 			"email_ids": [{"email_id": email, "is_primary": 1}],
 			"links": [{"link_doctype": "Customer", "link_name": customer}],
@@ -496,11 +571,16 @@ def make_campaigns(company: str, as_of, rng: random.Random) -> int:
 				"crm_budget": budget,
 				"crm_expected_revenue": budget * 4,
 				"crm_costs": [
-					{"date": start, "cost_type": "Media", "description": "Ads", "amount": budget * 0.6},
+					{
+						"date": start,
+						"cost_type": "Media",
+						"description": TEXTS["ads"],
+						"amount": budget * 0.6,
+					},
 					{
 						"date": start,
 						"cost_type": "Agency",
-						"description": "Agency fee",
+						"description": TEXTS["agency"],
 						"amount": budget * 0.2,
 					},
 				],
@@ -547,7 +627,7 @@ def _campaign_touch(customer, campaign, day, rng):
 			"party_type": "Customer",
 			"party": customer,
 			"campaign": campaign,
-			"subject": f"{campaign}: reply from {customer}",
+			"subject": TEXTS["reply"].format(campaign=campaign, customer=customer),
 			"channel": rng.choice(("Email", "Phone")),
 			"direction": "Inbound",
 			"touchpoint": "Marketing",
@@ -702,7 +782,7 @@ def make_complaints(company: str, as_of, rng: random.Random) -> int:
 				"sales_invoice": invoice.name,
 				"items": [{"item_code": item, "qty": 1, "issue": subject}],
 				"assigned_to": "demo.service@example.com",
-				"description": f"{subject}. Demo complaint.",
+				"description": TEXTS["complaint"].format(subject=subject),
 				"root_cause_category": cause
 				if state in (sla.RESOLVED, sla.CLOSED, sla.REOPENED, sla.INVESTIGATING)
 				else None,
@@ -780,3 +860,232 @@ def make_goals(company: str, as_of) -> int:
 def _past(moment: datetime) -> datetime:
 	"""A logged interaction has happened: never later than now (a demo day's hour may lie ahead)."""
 	return min(moment, now_datetime())
+
+
+# ------------------------------------------------------------------------- languages
+
+# `crm-plus-demo --language zh|lt`: what a Chinese or Lithuanian team reads in the demo. Codes, emails,
+# territories, groups and the story (who buys what, when) stay those of the English demo.
+LOCALISED = {
+	"zh": {
+		"DEMO_COMPANY": "CRM Plus 演示公司",
+		"ITEMS": ("支持服务套餐", "软件许可证", "培训日", "咨询小时", "网关设备"),
+		"CUSTOMER_NAMES": (
+			"艾克美工业",
+			"蓝港物流",
+			"雪松健康",
+			"三角洲食品",
+			"长青教育",
+			"峡湾航运",
+			"花岗岩建筑",
+			"赫利俄斯能源",
+			"鸢尾精品店",
+			"杜松律师事务所",
+			"红隼航空",
+			"流明实验室",
+			"枫叶口腔",
+			"雨云科技",
+			"兰花酒店",
+			"先锋农场",
+			"石英传媒",
+			"河湾区政府",
+			"峰顶户外",
+			"潮汐海事",
+			"赭石设计工作室",
+			"优势零售",
+			"柳树养老院",
+			"氙气汽车",
+			"蓍草基金会",
+			"和风旅行社",
+			"阿特拉斯印刷",
+			"灯塔保险",
+			"铜叶咖啡馆",
+			"浮木家具",
+		),
+		"NEW_CUSTOMER_NAMES": ("榆树街面包房", "狐尾数据分析", "石榴石物流"),
+		"USERS": ("晓明", "丽娜", "思思", "思远", "米拉", "玛丽亚", "必成"),
+		"PORTAL_FIRST_NAME": "佩佩",
+		"CAMPAIGNS": ("春季增购", "客户挽回", "行业展会"),
+		"COMPLAINT_SUBJECTS": (
+			"包裹到货时已损坏",
+			"发票重复收费",
+			"发错了货",
+			"设备无法工作",
+			"技术人员未按约上门",
+			"价格与报价不符",
+			"交货晚了一周",
+			"邮件一直无人回复",
+		),
+		"DEMO_GOALS": (
+			"留住客户",
+			"减少客户流失",
+			"客户再次购买",
+			"投诉处理后客户满意",
+			"按时解决投诉",
+			"促销活动收回成本",
+			"与客户保持联系",
+		),
+		"TEXTS": {
+			"interaction": "与{customer}的{touchpoint}{channel}沟通",
+			"notes": "演示互动。",
+			"reply": "{campaign}：{customer}的回复",  # noqa: RUF001
+			"complaint": "{subject}。演示投诉。",
+			"ads": "广告投放",
+			"agency": "代理费",
+			"last_name": "演示",
+		},
+	},
+	"lt": {
+		"DEMO_COMPANY": "CRM Plus demonstracinė įmonė",
+		"ITEMS": (
+			"Palaikymo planas",
+			"Programinės įrangos licencija",
+			"Mokymų diena",
+			"Konsultacijos valanda",
+			"Tinklų šliuzas",
+		),
+		"CUSTOMER_NAMES": (
+			"UAB Akmė pramonė",
+			"UAB Mėlynasis uostas",
+			"UAB Kedro sveikata",
+			"UAB Deltos maistas",
+			"VšĮ Visžalė mokykla",
+			"UAB Fjordo laivyba",
+			"UAB Granito statyba",
+			"UAB Helios energija",
+			"Irisų butikas",
+			"Kadagio advokatų kontora",
+			"UAB Sakalo aviacija",
+			"UAB Šviesos laboratorija",
+			"Klevo odontologija",
+			"UAB Debesų sprendimai",
+			"Orchidėjų viešbučiai",
+			"ŽŪB Pionierių ūkis",
+			"UAB Kvarco medija",
+			"Upės vingio seniūnija",
+			"UAB Viršukalnė",
+			"UAB Jūrų banga",
+			"Ochros studija",
+			"UAB Pranašumo prekyba",
+			"Gluosnių globos namai",
+			"UAB Ksenono motorai",
+			"Kraujažolės fondas",
+			"UAB Zefyro kelionės",
+			"UAB Atlaso spaustuvė",
+			"UAB Švyturio draudimas",
+			"Vario lapo kavinė",
+			"UAB Jūros medžio baldai",
+		),
+		"NEW_CUSTOMER_NAMES": ("Guobų gatvės kepykla", "UAB Lapės analitika", "UAB Granato logistika"),
+		"USERS": ("Saulius", "Rita", "Sandra", "Simonas", "Milda", "Marija", "Benas"),
+		"PORTAL_FIRST_NAME": "Paulius",
+		"CAMPAIGNS": ("Pavasario papildomi pardavimai", "Klientų susigrąžinimas", "Paroda"),
+		"COMPLAINT_SUBJECTS": (
+			"Siunta atkeliavo sugadinta",
+			"Sąskaita apmokestinta du kartus",
+			"Pristatyta ne ta prekė",
+			"Prietaisas nustojo veikti",
+			"Technikas neatvyko",
+			"Kaina skiriasi nuo komercinio pasiūlymo",
+			"Pristatymas vėlavo savaitę",
+			"Niekas neatsako į mano laiškus",
+		),
+		"DEMO_GOALS": (
+			"Išlaikyti klientus",
+			"Mažiau prarastų klientų",
+			"Klientai perka vėl",
+			"Patenkinti po skundo",
+			"Skundai išspręsti laiku",
+			"Kampanijos atsiperka",
+			"Palaikyti ryšį su klientais",
+		),
+		"TEXTS": {
+			"interaction": "{customer}: {touchpoint}, {channel}",
+			"notes": "Demonstracinis kontaktas.",
+			"reply": "{campaign}: {customer} atsakymas",
+			"complaint": "{subject}. Demonstracinis skundas.",
+			"ads": "Reklama",
+			"agency": "Agentūros mokestis",
+			"last_name": "Demo",
+		},
+	},
+}
+
+
+def _localised(language: str) -> dict:
+	"""The module constants a language replaces, built from the English ones (same order, same codes)."""
+	words = LOCALISED[language]
+	names = dict(
+		zip(
+			CUSTOMER_NAMES + NEW_CUSTOMER_NAMES,
+			words["CUSTOMER_NAMES"] + words["NEW_CUSTOMER_NAMES"],
+			strict=True,
+		)
+	)
+	email, _first, customer = DEMO_PORTAL_USER
+	return {
+		"DEMO_COMPANY": words["DEMO_COMPANY"],
+		"ITEMS": tuple(
+			(code, name, rate) for (code, _n, rate), name in zip(ITEMS, words["ITEMS"], strict=True)
+		),
+		"CUSTOMER_NAMES": words["CUSTOMER_NAMES"],
+		"NEW_CUSTOMER_NAMES": words["NEW_CUSTOMER_NAMES"],
+		"DEMO_USERS": {
+			user: (first, roles)
+			for (user, (_f, roles)), first in zip(DEMO_USERS.items(), words["USERS"], strict=True)
+		},
+		"DEMO_PORTAL_USER": (email, words["PORTAL_FIRST_NAME"], names[customer]),
+		"CAMPAIGNS": tuple(
+			(name, *rest) for (_n, *rest), name in zip(CAMPAIGNS, words["CAMPAIGNS"], strict=True)
+		),
+		"COMPLAINT_SUBJECTS": tuple(
+			(subject, *rest)
+			for (_s, *rest), subject in zip(COMPLAINT_SUBJECTS, words["COMPLAINT_SUBJECTS"], strict=True)
+		),
+		"DEMO_GOALS": tuple(
+			(title, *rest) for (_t, *rest), title in zip(DEMO_GOALS, words["DEMO_GOALS"], strict=True)
+		),
+		"TEXTS": words["TEXTS"],
+		"SEED_NAMES": {local: english for english, local in names.items()},
+		"LANGUAGE": language,
+	}
+
+
+@contextmanager
+def _speaking(language: str):
+	"""The module's constants in `language` for one run, the English ones back afterwards."""
+	if language == "en":
+		yield
+		return
+	module = globals()
+	replaced = _localised(language)
+	saved = {name: module[name] for name in replaced}
+	module.update(replaced)
+	try:
+		yield
+	finally:
+		module.update(saved)
+
+
+def set_demo_language(language: str):
+	"""The demo's Desk and portal users read the site in the demo's language, under the demo's names for
+	them; the demo items an earlier run made are renamed into it too (their codes stay)."""
+	names = {
+		**{user: first for user, (first, _roles) in DEMO_USERS.items()},
+		DEMO_PORTAL_USER[0]: DEMO_PORTAL_USER[1],
+	}
+	for user in frappe.get_all("User", filters={"name": ("in", list(names))}, pluck="name"):
+		frappe.db.set_value(
+			"User",
+			user,
+			{
+				"language": language,
+				"first_name": names[user],
+				"last_name": TEXTS["last_name"],
+				"full_name": f"{names[user]} {TEXTS['last_name']}",
+			},
+		)
+	for code, name, _rate in ITEMS:
+		if frappe.db.exists("Item", code):
+			frappe.db.set_value("Item", code, "item_name", name)
+	frappe.db.commit()  # nosemgrep: the command's last write

@@ -12,6 +12,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, today
 
+from crm_plus.constants import CRM_JOB_HEALTH
 from crm_plus.services import jobs
 from crm_plus.services.scoring import pipeline
 from crm_plus.tests import world as w
@@ -88,7 +89,7 @@ class TestScoringLease(FrappeTestCase):
 		read_until(process, "fault ")
 		dead_run = pipeline.holder()
 		frappe.db.rollback()
-		self.assertEqual(frappe.db.get_value(jobs.JOB_HEALTH, pipeline.HEALTH, "run_id"), dead_run)
+		self.assertEqual(frappe.db.get_value(CRM_JOB_HEALTH, pipeline.HEALTH, "run_id"), dead_run)
 		since = frappe.utils.now_datetime()
 		os.kill(process.pid, signal.SIGKILL)
 		process.wait(timeout=30)
@@ -105,11 +106,11 @@ class TestScoringLease(FrappeTestCase):
 		self.assertLess(time.monotonic() - killed_at, 120, "within two minutes of the fault")
 		frappe.db.rollback()
 		# CRM Job Health: the dead run was found by the next one, logged and notified once; then OK
-		self.assertEqual(frappe.db.get_value(jobs.JOB_HEALTH, pipeline.HEALTH, "status"), jobs.OK)
+		self.assertEqual(frappe.db.get_value(CRM_JOB_HEALTH, pipeline.HEALTH, "status"), jobs.OK)
 		notified = frappe.get_all(
 			"Notification Log",
 			filters={
-				"document_type": jobs.JOB_HEALTH,
+				"document_type": CRM_JOB_HEALTH,
 				"document_name": pipeline.HEALTH,
 				"creation": (">=", since),
 			},

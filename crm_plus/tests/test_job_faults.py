@@ -29,7 +29,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
-from crm_plus.constants import RETENTION_CONTROL, RETENTION_PLAN
+from crm_plus.constants import CRM_JOB_HEALTH, RETENTION_CONTROL, RETENTION_PLAN
 from crm_plus.crm_plus.doctype.customer_complaint.test_customer_complaint import ensure_sla, make_complaint
 from crm_plus.services import jobs, retention
 from crm_plus.tests.utils import create_customer, create_user, get_company
@@ -125,7 +125,7 @@ def wait_until_released(key: str):
 def health(key: str):
 	frappe.db.rollback()
 	return frappe.db.get_value(
-		jobs.JOB_HEALTH, key, ["status", "error", "notified", "failing_since"], as_dict=True
+		CRM_JOB_HEALTH, key, ["status", "error", "notified", "failing_since"], as_dict=True
 	)
 
 
@@ -133,7 +133,7 @@ def failure_notifications(key: str, since) -> int:
 	return frappe.db.count(
 		"Notification Log",
 		{
-			"document_type": jobs.JOB_HEALTH,
+			"document_type": CRM_JOB_HEALTH,
 			"document_name": key,
 			"creation": (">=", since),
 			"for_user": CRM_MANAGER,

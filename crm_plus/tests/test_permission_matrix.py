@@ -322,6 +322,8 @@ class TestPermissionMatrix(SecurityAPITestCase):
 			"make_complaint": lambda: ("get", {"source_name": f.invoice}),
 			"get_credit_note_items": lambda: ("get", {"complaint": f.complaint}),
 			"get_job_health": lambda: ("get", {}),
+			"complaints_by_status": lambda: ("get", {}),
+			"customers_by_churn_risk": lambda: ("get", {}),
 			"make_refund": lambda: ("post", {"complaint": f.complaint, "amount": 1}),
 			"make_replacement": lambda: (
 				"post",

@@ -94,12 +94,15 @@ def send_satisfaction_survey(name: str):
 	if not recipient:
 		return None
 	link = survey_link(name)
+	# in the customer's language (Customer.language, else the system's), not the agent's who resolved it
+	lang = (doc.customer and frappe.db.get_value("Customer", doc.customer, "language")) or None
+	lang = lang or frappe.db.get_single_value("System Settings", "language") or "en"
 	frappe.sendmail(
 		recipients=[recipient],
-		subject=_("How did we do? {0}").format(doc.subject),
-		message=_("Your complaint {0} has been resolved. Please tell us how satisfied you are: {1}").format(
-			doc.name, f'<a href="{link}">{link}</a>'
-		),
+		subject=_("How did we do? {0}", lang=lang).format(doc.subject),
+		message=_(
+			"Your complaint {0} has been resolved. Please tell us how satisfied you are: {1}", lang=lang
+		).format(doc.name, f'<a href="{link}">{link}</a>'),
 		reference_doctype=CUSTOMER_COMPLAINT,
 		reference_name=name,
 	)

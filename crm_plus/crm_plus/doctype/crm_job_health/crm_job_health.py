@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from crm_plus.services.field_values import check_field_values
+
 
 class CRMJobHealth(Document):
 	# begin: auto-generated types
@@ -29,3 +31,7 @@ class CRMJobHealth(Document):
 		status: DF.Literal["", "Running", "OK", "Failed"]
 	# end: auto-generated types
 	"""Written by the jobs themselves (crm_plus.services.jobs); read-only in Desk."""
+
+	def validate(self):
+		# an admin (or a fuzzer) editing over REST gets a 417 for a malformed value, never a 500
+		check_field_values(self)

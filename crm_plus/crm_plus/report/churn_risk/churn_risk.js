@@ -40,6 +40,8 @@ frappe.query_reports["Churn Risk"] = {
 		},
 	],
 	formatter(value, row, column, data, default_formatter) {
+		// bands and segments are stored in English (the domain's values): shown in the reader's language
+		if (["risk_band", "segment"].includes(column.fieldname) && value) value = __(value);
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "risk_band" && data && data.risk_band) {
 			const color = { Low: "green", Medium: "yellow", High: "orange", Critical: "red" }[data.risk_band];

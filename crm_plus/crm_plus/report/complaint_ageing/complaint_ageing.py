@@ -8,18 +8,19 @@ from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
 from pypika.terms import Case, LiteralValue
 
+from crm_plus.domain.i18n import N_
 from crm_plus.domain.sla import CLOSED_STATES
 from crm_plus.services.permissions import apply_customer_restrictions
 from crm_plus.services.reporting import for_company
 
 TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 BUCKETS = (
-	(1, "0-1 days"),
-	(3, "1-3 days"),
-	(7, "3-7 days"),
-	(14, "7-14 days"),
-	(30, "14-30 days"),
-	(None, "30+ days"),
+	(1, N_("0-1 days")),
+	(3, N_("1-3 days")),
+	(7, N_("3-7 days")),
+	(14, N_("7-14 days")),
+	(30, N_("14-30 days")),
+	(None, N_("30+ days")),
 )
 ROWS = {"Status": "status", "Category": "category", "Assignee": "assigned_to"}
 

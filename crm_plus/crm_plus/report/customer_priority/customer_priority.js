@@ -29,4 +29,9 @@ frappe.query_reports["Customer Priority"] = {
 			description: __("Top 500: the first page, quick on any number of customers"),
 		},
 	],
+	formatter(value, row, column, data, default_formatter) {
+		// bands and segments are stored in English (the domain's values): shown in the reader's language
+		if (["risk_band", "segment"].includes(column.fieldname) && value) value = __(value);
+		return default_formatter(value, row, column, data);
+	},
 };

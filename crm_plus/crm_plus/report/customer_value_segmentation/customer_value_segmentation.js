@@ -20,7 +20,7 @@ frappe.query_reports["Customer Value Segmentation"] = {
 			fieldname: "view",
 			label: __("View"),
 			fieldtype: "Select",
-			options: ["Segments", "RFM Grid"],
+			options: [{ value: "Segments", label: __("Segments") }, { value: "RFM Grid", label: __("RFM Grid") }],
 			default: "Segments",
 		},
 	],

@@ -5,7 +5,11 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, date_diff, getdate, today
 
+from crm_plus.domain.i18n import N_
 from crm_plus.services.permissions import apply_customer_restrictions
+
+# A follow-up's state: the key the formatter colours by, shown translated
+OVERDUE, DUE_TODAY, UPCOMING = N_("Overdue"), N_("Due Today"), N_("Upcoming")
 
 
 def execute(filters=None):
@@ -43,11 +47,11 @@ def get_data(filters):
 	for row in rows:
 		row.days_overdue = max(date_diff(today_, row.next_follow_up_on), 0)
 		row.state_key = (
-			"Overdue"
+			OVERDUE
 			if row.next_follow_up_on < today_
-			else "Due Today"
+			else DUE_TODAY
 			if row.next_follow_up_on == today_
-			else "Upcoming"
+			else UPCOMING
 		)
 		row.state = _(row.state_key)
 	return rows
@@ -55,7 +59,7 @@ def get_data(filters):
 
 def get_columns():
 	return [
-		{"fieldname": "state", "label": _("State"), "fieldtype": "Data", "width": 110},
+		{"fieldname": "state", "label": _("Follow-up Status"), "fieldtype": "Data", "width": 110},
 		{"fieldname": "next_follow_up_on", "label": _("Due On"), "fieldtype": "Date", "width": 100},
 		{"fieldname": "days_overdue", "label": _("Days Overdue"), "fieldtype": "Int", "width": 110},
 		{
@@ -90,7 +94,7 @@ def get_chart(rows):
 	if not rows:
 		return None
 	users = sorted({row.follow_up_by for row in rows})
-	states = ["Overdue", "Due Today", "Upcoming"]
+	states = [OVERDUE, DUE_TODAY, UPCOMING]
 	counts = {(row.follow_up_by, row.state_key): 0 for row in rows}
 	for row in rows:
 		counts[(row.follow_up_by, row.state_key)] += 1

@@ -29,7 +29,7 @@ frappe.query_reports["Interaction Activity"] = {
 			fieldname: "period",
 			label: __("Period"),
 			fieldtype: "Select",
-			options: ["", "Weekly", "Monthly"],
+			options: ["", { value: "Weekly", label: __("Weekly") }, { value: "Monthly", label: __("Monthly") }],
 			default: "Monthly",
 		},
 		{ fieldname: "user", label: __("User"), fieldtype: "Link", options: "User" },

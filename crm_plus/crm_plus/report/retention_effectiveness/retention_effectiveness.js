@@ -22,7 +22,7 @@ frappe.query_reports["Retention Effectiveness"] = {
 			fieldname: "group_by",
 			label: __("Group By"),
 			fieldtype: "Select",
-			options: ["Owner", "Action Type"],
+			options: [{ value: "Owner", label: __("Owner") }, { value: "Action Type", label: __("Action Type") }],
 			default: "Owner",
 		},
 	],

@@ -18,6 +18,6 @@ frappe.query_reports["Root Cause Pareto"] = {
 			reqd: 1,
 		},
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
-		{ fieldname: "measure", label: __("Rank By"), fieldtype: "Select", options: ["Count", "Cost"], default: "Count" },
+		{ fieldname: "measure", label: __("Rank By"), fieldtype: "Select", options: [{ value: "Count", label: __("Count") }, { value: "Cost", label: __("Cost") }], default: "Count" },
 	],
 };

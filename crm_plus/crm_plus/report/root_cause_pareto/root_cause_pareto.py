@@ -59,7 +59,7 @@ def columns():
 			"options": "currency",
 			"width": 130,
 		},
-		{"fieldname": "share", "label": _("Share"), "fieldtype": "Percent", "width": 100},
+		{"fieldname": "share", "label": _("Share of Total"), "fieldtype": "Percent", "width": 100},
 		{"fieldname": "cumulative", "label": _("Cumulative"), "fieldtype": "Percent", "width": 110},
 	]
 
