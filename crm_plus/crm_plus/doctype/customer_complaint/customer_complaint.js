@@ -104,6 +104,7 @@ function credit_note_dialog(frm, call) {
 		.call({ method: "crm_plus.api.complaint.get_credit_note_items", args: { complaint: frm.doc.name } })
 		.then(({ message }) => {
 			const currency = message.currency;
+			const phone = window.matchMedia("(max-width: 767px)").matches;
 			const rows = message.items.map((row) => ({
 				invoice_item: row.invoice_item,
 				item_code: row.item_code,
@@ -115,10 +116,21 @@ function credit_note_dialog(frm, call) {
 				currency,
 				qty: 0, // to credit: nothing unless chosen
 			}));
-			const dialog = new frappe.ui.Dialog({
-				title: __("Credit Note against {0}", [message.invoice]),
-				size: "extra-large",
-				fields: [
+			// a phone gets one quantity field per line (a grid this wide would scroll sideways)
+			const item_fields = phone
+				? rows.map((row, i) => ({
+						fieldname: `qty_${i}`,
+						fieldtype: "Float",
+						default: 0,
+						depends_on: "eval:!doc.by_amount",
+						label: __("{0}: Qty to Credit", [row.item_code]),
+						description: __("Sold {0}, already returned {1}, rate {2}", [
+							row.sold_qty,
+							row.returned_qty,
+							format_currency(row.rate, currency),
+						]),
+				  }))
+				: [
 					{
 						fieldname: "items",
 						fieldtype: "Table",
@@ -140,7 +152,13 @@ function credit_note_dialog(frm, call) {
 							shown({ fieldname: "currency", fieldtype: "Link", options: "Currency", hidden: 1 }),
 							{ fieldname: "qty", fieldtype: "Float", label: __("Qty to Credit"), default: 0, in_list_view: 1, columns: 2 },
 						],
-					},
+					}
+				  ];
+			const dialog = new frappe.ui.Dialog({
+				title: __("Credit Note against {0}", [message.invoice]),
+				size: "extra-large",
+				fields: [
+					...item_fields,
 					{
 						fieldname: "by_amount",
 						fieldtype: "Check",
@@ -166,7 +184,8 @@ function credit_note_dialog(frm, call) {
 						call("make_credit_note", { amount: values.amount });
 						return;
 					}
-					const chosen = (values.items || []).filter((row) => flt(row.qty) !== 0);
+					const lines = phone ? rows.map((row, i) => ({ ...row, qty: values[`qty_${i}`] })) : values.items;
+					const chosen = (lines || []).filter((row) => flt(row.qty) !== 0);
 					if (!chosen.length) {
 						return refuse(__("Enter a Qty to Credit for at least one item (or credit an amount instead)"));
 					}
@@ -190,7 +209,7 @@ function credit_note_dialog(frm, call) {
 			dialog.show();
 			// the lines are the invoice's: none to add (Frappe 15's grid shows its add buttons even with
 			// cannot_add_rows, so they are hidden here)
-			dialog.fields_dict.items.grid.wrapper.find(".grid-add-row, .grid-add-multiple-rows, .grid-upload").css("display", "none");
+			if (!phone) dialog.fields_dict.items.grid.wrapper.find(".grid-add-row, .grid-add-multiple-rows, .grid-upload").css("display", "none");
 		});
 }
 
