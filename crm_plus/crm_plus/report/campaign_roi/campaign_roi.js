@@ -27,4 +27,8 @@ frappe.query_reports["Campaign ROI"] = {
 		}
 		return value;
 	},
+	onload() {
+		// the report is about ERPNext's Campaign, but it belongs to CRM Plus, not CRM
+		frappe.breadcrumbs.add("CRM Plus");
+	},
 };

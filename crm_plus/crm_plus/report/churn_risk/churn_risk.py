@@ -148,7 +148,13 @@ def columns():
 		{"fieldname": "segment", "label": _("Segment"), "fieldtype": "Data", "width": 110},
 		{"fieldname": "value_class", "label": _("Class"), "fieldtype": "Data", "width": 60},
 		{"fieldname": "last_purchase", "label": _("Last Purchase"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "usual_gap_days", "label": _("Usual Gap (days)"), "fieldtype": "Float", "width": 110},
+		{
+			"fieldname": "usual_gap_days",
+			"label": _("Usual Gap (days)"),
+			"fieldtype": "Float",
+			"precision": 1,
+			"width": 110,
+		},
 		{
 			"fieldname": "monetary",
 			"label": _("Net Revenue"),
