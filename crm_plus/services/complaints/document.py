@@ -216,6 +216,7 @@ def on_update(doc):
 			frappe.enqueue(
 				"crm_plus.services.complaints.survey.send_satisfaction_survey",
 				name=doc.name,
+				resolved_at=now_datetime(),  # a second run for this resolution sends nothing
 				enqueue_after_commit=True,
 				now=frappe.flags.in_test,
 			)

@@ -88,7 +88,17 @@ def _clean_comment(comment: str | None) -> str | None:
 	return sanitize_html(comment, always_sanitize=True) if comment else None
 
 
-def send_satisfaction_survey(name: str):
+def send_satisfaction_survey(name: str, resolved_at=None):
+	"""E-mail the survey for the resolution at `resolved_at`, once: the e-mail is queued in the same
+	transaction as the request it records (`satisfaction_requested_on`), and a job run again for the same
+	resolution (requeued, retried) finds that record under the row lock and sends nothing."""
+	if resolved_at:
+		requested = frappe.db.sql(
+			f"select satisfaction_requested_on from `tab{CUSTOMER_COMPLAINT}` where name = %s for update",
+			name,
+		)
+		if requested and requested[0][0] and get_datetime(requested[0][0]) >= get_datetime(resolved_at):
+			return None  # already asked about this resolution
 	doc = frappe.get_doc(CUSTOMER_COMPLAINT, name)
 	recipient = doc.raised_by or frappe.db.get_value("Contact", doc.contact, "email_id")
 	if not recipient:

@@ -391,6 +391,31 @@ class TestSatisfactionLink(FrappeTestCase):
 			complaint_survey.record_satisfaction(doc.name, 9)
 
 
+class TestSurveySentOnce(FrappeTestCase):
+	def test_a_rerun_for_the_same_resolution_sends_nothing_and_a_new_resolution_asks_again(self):
+		from unittest.mock import patch
+
+		customer = create_customer("_Test Complaint Survey Once Customer")
+		doc = frappe.get_doc(
+			{
+				"doctype": COMPLAINT,
+				"subject": "Survey once",
+				"customer": customer,
+				"raised_by": "once@customer.invalid",
+			}
+		).insert()
+		resolved_at = frappe.utils.add_to_date(frappe.utils.now_datetime(), seconds=-1)
+		with patch.object(complaint_survey.frappe, "sendmail") as sendmail:
+			self.assertTrue(complaint_survey.send_satisfaction_survey(doc.name, resolved_at=resolved_at))
+			# the job run again for the same resolution (requeued, retried): nothing more
+			self.assertIsNone(complaint_survey.send_satisfaction_survey(doc.name, resolved_at=resolved_at))
+			self.assertEqual(sendmail.call_count, 1)
+			# reopened and resolved again: a new survey
+			later = frappe.utils.add_to_date(frappe.utils.now_datetime(), seconds=1)
+			self.assertTrue(complaint_survey.send_satisfaction_survey(doc.name, resolved_at=later))
+			self.assertEqual(sendmail.call_count, 2)
+
+
 class TestComplaintByEmail(FrappeTestCase):
 	def raw_mail(self, sender, subject, body, message_id, in_reply_to=None):
 		from email.message import EmailMessage
