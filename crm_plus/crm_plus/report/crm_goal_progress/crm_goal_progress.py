@@ -35,8 +35,20 @@ def execute(filters=None):
 		],
 		order_by="period_end asc, goal_name asc",
 	)
+	# people by their names, as ERPNext shows them (one query for all owners)
+	owners = {row.goal_owner for row in rows if row.goal_owner}
+	names = (
+		dict(
+			frappe.get_all(
+				"User", filters={"name": ("in", list(owners))}, fields=["name", "full_name"], as_list=True
+			)
+		)
+		if owners
+		else {}
+	)
 	for row in rows:
 		row.metric_label = _(METRICS[row.metric][0]) if row.metric in METRICS else row.metric
+		row.owner_name = names.get(row.goal_owner) or row.goal_owner
 	counts = {}
 	for row in rows:
 		counts[row.status] = counts.get(row.status, 0) + 1
@@ -59,16 +71,17 @@ def columns():
 		{"fieldname": "name", "label": _("Goal"), "fieldtype": "Link", "options": "CRM Goal", "width": 110},
 		{"fieldname": "goal_name", "label": _("Title"), "fieldtype": "Data", "width": 200},
 		{"fieldname": "metric_label", "label": _("Metric"), "fieldtype": "Data", "width": 220},
+		{"fieldname": "owner_name", "label": _("Owner"), "fieldtype": "Data", "width": 160},
 		{
 			"fieldname": "goal_owner",
-			"label": _("Owner"),
+			"label": _("Owner's User"),
 			"fieldtype": "Link",
 			"options": "User",
-			"width": 160,
+			"hidden": 1,
 		},
 		{"fieldname": "period_end", "label": _("Until"), "fieldtype": "Date", "width": 100},
-		{"fieldname": "target", "label": _("Target"), "fieldtype": "Float", "width": 90},
-		{"fieldname": "current_value", "label": _("Now"), "fieldtype": "Float", "width": 90},
+		{"fieldname": "target", "label": _("Target"), "fieldtype": "Float", "precision": 2, "width": 90},
+		{"fieldname": "current_value", "label": _("Now"), "fieldtype": "Float", "precision": 2, "width": 90},
 		{"fieldname": "progress", "label": _("Progress"), "fieldtype": "Percent", "width": 100},
 		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 110},
 	]
