@@ -401,6 +401,16 @@ class TestRetentionPlanFaults(JobFaultTests, FrappeTestCase):
 	def tearDownClass(cls):
 		for field, value in cls.settings.items():
 			frappe.db.set_single_value("CRM Plus Settings", field, value)
+		# the committed fixtures go too: on a site with real data, a snapshot period in 2032 would become
+		# the company's latest scoring and empty its reports
+		customers = PLAN_CUSTOMERS + LOST_CUSTOMERS
+		plans = frappe.get_all(RETENTION_PLAN, filters={"customer": ("in", customers)}, pluck="name")
+		if plans:
+			frappe.db.delete("ToDo", {"reference_type": RETENTION_PLAN, "reference_name": ("in", plans)})
+			frappe.db.delete("Retention Plan Action", {"parent": ("in", plans)})
+			frappe.db.delete(RETENTION_PLAN, {"name": ("in", plans)})
+		frappe.db.delete(RETENTION_CONTROL, {"customer": ("in", customers)})
+		frappe.db.delete("Customer Health Snapshot", {"customer": ("in", customers)})
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 
