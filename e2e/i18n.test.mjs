@@ -4,14 +4,15 @@
 // msgid of crm_plus/locale/<lang>.po that has a different translation (the document's history, which
 // shows stored values as Frappe records them, is left out). Screenshots go to
 // docs/screenshots/i18n/. Environment: ZH_URL, LT_URL (sites to test; a language without one is
-// skipped), CRM_USER (default demo.manager@example.com), CRM_PASSWORD (default crm-plus-demo).
+// skipped), I18N_USER (default demo.manager@example.com), I18N_PASSWORD (default crm-plus-demo).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
-const USER = process.env.CRM_USER || "demo.manager@example.com";
-const PASSWORD = process.env.CRM_PASSWORD || "crm-plus-demo";
+// its own variables: CRM_USER / CRM_PASSWORD sign the other suites in as Administrator
+const USER = process.env.I18N_USER || "demo.manager@example.com";
+const PASSWORD = process.env.I18N_PASSWORD || "crm-plus-demo";
 const SHOTS = new URL("../docs/screenshots/i18n/", import.meta.url).pathname;
 const LOCALE = new URL("../crm_plus/locale/", import.meta.url).pathname;
 
