@@ -323,19 +323,21 @@ const ROLES = {
 			await walk.step("complaint-credit-note", async (page) => {
 				const before = await page.evaluate(() => (cur_frm.doc.remedies || []).length);
 				await click_group_item(page, "Remedy", "Credit Note");
-				await page.waitForSelector(".modal.show .grid-body .grid-row[data-idx='1'], .modal.show [data-fieldname='amount'] input:visible", {
-					timeout: 15000,
-				});
+				await page.waitForSelector(
+					".modal.show .grid-body .grid-row[data-idx='1'], .modal.show input[data-fieldname='qty_0'], .modal.show [data-fieldname='amount'] input:visible",
+					{ timeout: 15000 }
+				);
 				const dialog = page.locator(".modal.show").last();
 				const item = dialog.locator(".grid-body .grid-row[data-idx='1'] [data-fieldname='qty']").first();
 				const box = await item.boundingBox().catch(() => null);
 				if (box && box.x + box.width > walk.page.viewportSize().width) {
 					walk.note("off-screen", `the credit note dialog's "Qty to Credit" column starts at ${Math.round(box.x)} px, beyond the ${walk.page.viewportSize().width} px screen`);
 				}
-				if (walk.phone && (await dialog.locator("input[data-fieldname='by_amount']").isVisible().catch(() => false))) {
-					// on a phone, the amount: the items' quantities are beyond the screen's edge
-					await dialog.locator("input[data-fieldname='by_amount']").check();
-					await dialog.locator("input[data-fieldname='amount']").first().fill("10");
+				const per_line = dialog.locator("input[data-fieldname='qty_0']");
+				if (await per_line.isVisible().catch(() => false)) {
+					// a phone: one quantity field per invoice line; one unit of the first
+					await per_line.fill("1");
+					await dialog.locator(".modal-title").first().click();
 				} else if (await item.isVisible().catch(() => false)) {
 					// the invoice's items: one unit of the first
 					await item.click();
