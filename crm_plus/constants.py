@@ -32,3 +32,5 @@ CRM_JOB_HEALTH = "CRM Job Health"
 
 # Site cache of which of crm_plus's indexes exist (crm_plus.services.sql.has_index); install clears it
 INDEX_CACHE = "crm_plus:indexes"
+# Sales Invoice: its margin in the company's currency, kept by crm_plus.services.invoice_margin
+INVOICE_MARGIN = "crm_plus_margin"

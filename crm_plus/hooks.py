@@ -80,6 +80,8 @@ doc_events = {
 		"on_submit": "crm_plus.overrides.sales_invoice.on_submit",
 		"on_cancel": "crm_plus.overrides.sales_invoice.on_cancel",
 	},
+	# a completed repost rewrites incoming rates: the margins kept on the invoices follow
+	"Repost Item Valuation": {"on_change": "crm_plus.services.invoice_margin.after_repost"},
 	"Payment Entry": {
 		"on_submit": "crm_plus.overrides.payment_entry.on_submit",
 		"on_cancel": "crm_plus.overrides.payment_entry.on_cancel",

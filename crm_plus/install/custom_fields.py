@@ -492,6 +492,23 @@ CUSTOM_FIELDS = {
 	],
 }
 
+# The invoice's margin in the company's currency, kept at submit by crm_plus.services.invoice_margin
+# (hidden: a figure for Campaign ROI, read from an index instead of the invoice's items)
+CUSTOM_FIELDS["Sales Invoice"].append(
+	{
+		"fieldname": "crm_plus_margin",
+		"fieldtype": "Currency",
+		"label": N_("Margin (Company Currency)"),
+		"options": "Company:company:default_currency",
+		"read_only": 1,
+		"hidden": 1,
+		"no_copy": 1,
+		"print_hide": 1,
+		"insert_after": "crm_customer_complaint",
+		"description": N_("Net amount less the cost of the goods sold, kept by CRM Plus when submitted."),
+	}
+)
+
 
 def ensure_custom_fields():
 	"""Create or update the custom fields crm_plus adds to ERPNext doctypes (idempotent)."""

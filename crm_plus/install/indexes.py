@@ -13,7 +13,7 @@ from crm_plus.services.sql import INDEX_CACHE
 
 # Indexes crm_plus adds to ERPNext's tables and its own (crm_plus.install.indexes, built online at
 # install and migrate, dropped at uninstall). The scoring aggregate reads only crm_plus_scoring, the
-# gross profit only crm_plus_profit, Campaign ROI only crm_plus_campaign_figures; the reports and statistics
+# gross profit only crm_plus_profit, Campaign ROI only crm_plus_campaign_margin; the reports and statistics
 # select a month's snapshot rows by crm_plus_period; the Customer 360 reads each kind of document
 # through an index that starts with the party and then the time (crm_plus_timeline, and crm_plus_party
 # on Payment Entry: ERPNext v15 has none), so its plan does not depend on where a customer's records
@@ -32,8 +32,9 @@ INDEXES = {
 		],
 		# the Customer 360's timelines of invoices and of credit notes: the customer's, newest first
 		"crm_plus_timeline": ["customer", "is_return", "posting_date"],
-		# Campaign ROI: the invoices carrying a campaign, their company and amounts, without the table
-		"crm_plus_campaign_figures": [
+		# Campaign ROI: the invoices carrying a campaign, their company, amounts and margin (kept at submit
+		# by crm_plus.services.invoice_margin), without the table or its items
+		"crm_plus_campaign_margin": [
 			"campaign",
 			"docstatus",
 			"company",
@@ -44,6 +45,7 @@ INDEXES = {
 			"party_account_currency",
 			"outstanding_amount",
 			"conversion_rate",
+			"crm_plus_margin",
 		],
 	},
 	"Sales Order": {"crm_plus_timeline": ["customer", "transaction_date"]},
@@ -94,7 +96,7 @@ INDEXES = {
 
 # Indexes of earlier versions, dropped at migrate and uninstall (replaced by the ones above)
 RETIRED = {
-	"Sales Invoice": ("crm_plus_campaign", "crm_plus_campaign_billing"),
+	"Sales Invoice": ("crm_plus_campaign", "crm_plus_campaign_billing", "crm_plus_campaign_figures"),
 	"Payment Ledger Entry": ("crm_plus_voucher_balance",),
 }
 

@@ -412,7 +412,7 @@ class Generator:
 		frappe.db.sql_ddl(
 			"""create table _crm_gen_invoice (id int primary key, kind tinyint, src int, cid int, day int,
 			net decimal(18, 2), n_items tinyint, against_id int, paid_day int, outstanding decimal(18, 2),
-			campaign int, key kind_src (kind, src), key against (against_id))"""
+			campaign int, margin decimal(21, 9), key kind_src (kind, src), key against (against_id))"""
 		)
 		frappe.db.sql(
 			"""insert into _crm_gen_invoice (id, kind, src, cid, day, net, n_items)
@@ -449,6 +449,31 @@ class Generator:
 				set campaign = 1 + least(floor(day * {campaigns} / {D}), {campaigns - 1})
 				where kind = 0 and {u("campaign", "id")} < {CAMPAIGN_SHARE}"""
 			)
+		self.stage_items()
+
+	def stage_items(self):
+		"""Plan the invoice items, and keep each invoice's margin as crm_plus keeps it at submit
+		(crm_plus.services.invoice_margin.ITEM_MARGIN over the rows insert_items writes)."""
+		key = "concat(i.id, '.', s.seq)"
+		share = (
+			"if(s.seq < i.n_items, round(i.net / i.n_items, 2), "
+			"i.net - (i.n_items - 1) * round(i.net / i.n_items, 2))"
+		)
+		self.in_name_order(
+			"_crm_gen_sii",
+			"inv int, day int, seq tinyint, qty int, amount decimal(18, 2), item int, key inv (inv)",
+			f"""select left(md5(concat('{self.seed}:sii:', i.id, '.', s.seq)), 16) as name, i.id as inv, i.day,
+				s.seq, if(i.kind = 1, -1, 1 + floor({self.u("qty", key)} * 4)) as qty, {share} as amount,
+				1 + floor({self.u("item", key)} * {ITEMS}) as item
+			from _crm_gen_invoice i join seq_1_to_3 s on s.seq <= i.n_items""",
+		)
+		frappe.db.sql(
+			"""update _crm_gen_invoice i join (
+				select t.inv, sum(t.amount - round(abs(round(t.amount / t.qty, 2)) * it.cost_ratio, 2) * t.qty) as m
+				from _crm_gen_sii t join _crm_gen_item it on it.n = t.item group by t.inv
+			) x on x.inv = i.id
+			set i.margin = x.m"""
+		)
 
 	# ------------------------------------------------------------------ documents
 
@@ -499,7 +524,7 @@ class Generator:
 				debit_to, party_account_currency, is_return, return_against, update_stock, total_qty,
 				base_total, total, base_net_total, net_total, base_grand_total, grand_total,
 				base_rounded_total, rounded_total, outstanding_amount, status, campaign, language,
-				docstatus, idx, creation, modified, owner, modified_by)
+				crm_plus_margin, docstatus, idx, creation, modified, owner, modified_by)
 			select concat('{PREFIX}SINV-', lpad(i.id, 7, '0')), 'ACC-SINV-.YYYY.-', c.customer_name, c.name,
 				c.customer_name, c.grp, c.terr, %(company)s, {self._date("i.day")}, '10:00:00', 1,
 				{self._date("i.day + 30")}, %(currency)s, 1, %(price_list)s, %(currency)s, 1,
@@ -508,7 +533,7 @@ class Generator:
 				if(i.kind = 1, -1, i.n_items), i.net, i.net, i.net, i.net, i.net, i.net, i.net, i.net,
 				i.outstanding, {status},
 				if(i.campaign is null, null, concat('{PREFIX}Campaign ', lpad(i.campaign, 2, '0'))), 'en',
-				1, 0, {self._common(posted)}
+				i.margin, 1, 0, {self._common(posted)}
 			from _crm_gen_invoice i join _crm_gen_customer c on c.id = i.cid
 			left join _crm_gen_invoice r on r.against_id = i.id
 			where i.id between %(lo)s and %(hi)s""",
@@ -516,19 +541,6 @@ class Generator:
 		)
 
 	def insert_items(self):
-		key = "concat(i.id, '.', s.seq)"
-		share = (
-			"if(s.seq < i.n_items, round(i.net / i.n_items, 2), "
-			"i.net - (i.n_items - 1) * round(i.net / i.n_items, 2))"
-		)
-		self.in_name_order(
-			"_crm_gen_sii",
-			"inv int, day int, seq tinyint, qty int, amount decimal(18, 2), item int",
-			f"""select left(md5(concat('{self.seed}:sii:', i.id, '.', s.seq)), 16) as name, i.id as inv, i.day,
-				s.seq, if(i.kind = 1, -1, 1 + floor({self.u("qty", key)} * 4)) as qty, {share} as amount,
-				1 + floor({self.u("item", key)} * {ITEMS}) as item
-			from _crm_gen_invoice i join seq_1_to_3 s on s.seq <= i.n_items""",
-		)
 		posted = f"timestamp({self._date('t.day')}, '10:00:00')"
 		self.chunked(
 			"_crm_gen_sii",

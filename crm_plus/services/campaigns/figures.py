@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import IfNull, Sum
+from frappe.query_builder.functions import Sum
 
-from crm_plus.constants import CAMPAIGN_COST, CAMPAIGN_MEMBER, CUSTOMER_INTERACTION
+from crm_plus.constants import CAMPAIGN_COST, CAMPAIGN_MEMBER, CUSTOMER_INTERACTION, INVOICE_MARGIN
 from crm_plus.domain import attribution
 from crm_plus.domain import campaigns as campaign_rules
 from crm_plus.services.campaigns.members import funnels_of
@@ -28,9 +28,10 @@ Q = Decimal("0.01")
 # figures (billed as posted to the receivable: the rounded total when rounding applies); outstanding is
 # kept by ERPNext in the receivable account's currency: as it is when that is the company's currency,
 # at the invoice's rate otherwise (what the Payment Ledger holds for the invoice, read from one covering
-# index instead of the ledger's rows).
+# index instead of the ledger's rows). The margin is the one kept on each invoice at submit
+# (crm_plus.services.invoice_margin), read from the same index.
 BILLED_ROWS = """
-	select t.name, t.campaign, t.company, t.base_net_total as net,
+	select t.name, t.campaign, t.company, t.base_net_total as net, t.crm_plus_margin as margin,
 		if(t.base_rounding_adjustment != 0 and t.base_rounded_total != 0,
 			t.base_rounded_total, t.base_grand_total) as billed,
 		if(t.party_account_currency = c.default_currency, t.outstanding_amount,
@@ -39,7 +40,7 @@ BILLED_ROWS = """
 	left join `tabCompany` c on c.name = t.company
 	where t.campaign in %(names)s and t.docstatus = 1
 	union all
-	select r.name, t.campaign, t.company, r.base_net_total,
+	select r.name, t.campaign, t.company, r.base_net_total, r.crm_plus_margin,
 		if(r.base_rounding_adjustment != 0 and r.base_rounded_total != 0,
 			r.base_rounded_total, r.base_grand_total),
 		if(r.party_account_currency = c.default_currency, r.outstanding_amount,
@@ -59,12 +60,9 @@ def billing_of(names: list[str]) -> dict[str, dict[str, dict]]:
 	result: dict[str, dict[str, dict]] = {name: {} for name in names}
 	if not names:
 		return result
-	rows = BILLED_ROWS.format(hint=index_hint("Sales Invoice", "crm_plus_campaign_figures"))
-	margin = f"""(select sum(sii.base_net_amount - ifnull(sii.incoming_rate, 0) * sii.stock_qty)
-		from `tabSales Invoice Item` sii {index_hint("Sales Invoice Item", "crm_plus_profit")}
-		where sii.parent = x.name)"""
+	rows = BILLED_ROWS.format(hint=index_hint("Sales Invoice", "crm_plus_campaign_margin"))
 	for campaign, company, revenue, billed, outstanding_, margin_ in frappe.db.sql(
-		f"""select x.campaign, x.company, sum(x.net), sum(x.billed), sum(x.outstanding), sum({margin})
+		f"""select x.campaign, x.company, sum(x.net), sum(x.billed), sum(x.outstanding), sum(x.margin)
 		from ({rows}) x group by x.campaign, x.company""",
 		{"names": tuple(names)},
 	):
@@ -121,7 +119,7 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 	"""Revenue and margin of invoices that carry no campaign, credited to the campaigns by the chosen
 	multi-touch model over each member customer's campaign touches (interactions tagged with a
 	campaign) within the window; a campaign is credited only for its own members. Per campaign and the
-	invoices' company, in its currency: {campaign: {company: {"revenue", "margin", "invoices"}}}. Four
+	invoices' company, in its currency: {campaign: {company: {"revenue", "margin", "invoices"}}}. Three
 	queries for all the campaigns, whatever the number of invoices."""
 	settings = get_settings()
 	model = attribution.model_of(model or settings.attribution_model) or attribution.DEFAULT_MODEL
@@ -157,6 +155,7 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 			si.company,
 			si.posting_date,
 			si.base_net_total,
+			si[INVOICE_MARGIN].as_("margin"),
 			si.is_return,
 			si.return_against,
 		)
@@ -178,19 +177,6 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 		credited = {c: v / 100 for c, v in split.items() if v and (inv.customer, c) in memberships}
 		if credited:
 			shares[inv.name] = credited
-	margins: dict[str, Decimal] = {}
-	if shares:
-		sii = frappe.qb.DocType("Sales Invoice Item")
-		margins = {
-			parent: _dec(value)
-			for parent, value in (
-				frappe.qb.from_(sii)
-				.select(sii.parent, Sum(sii.base_net_amount - IfNull(sii.incoming_rate, 0) * sii.stock_qty))
-				.where(sii.parent.isin(list(shares)))
-				.groupby(sii.parent)
-				.run()
-			)
-		}
 	for invoice, credited in shares.items():
 		inv = by_name[invoice]
 		for campaign, share in credited.items():
@@ -198,7 +184,7 @@ def attributed_untagged(names: list[str], model: str | None = None, window_days:
 				inv.company, {"revenue": Decimal(0), "margin": Decimal(0), "invoices": 0}
 			)
 			figures["revenue"] += _dec(inv.base_net_total) * share
-			figures["margin"] += margins.get(invoice, Decimal(0)) * share
+			figures["margin"] += _dec(inv.margin) * share
 			figures["invoices"] += 1
 	for companies in result.values():
 		for figures in companies.values():
