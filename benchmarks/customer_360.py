@@ -1,12 +1,15 @@
-"""Benchmark: the Customer 360 first page for a customer with 10,000 records.
+"""Benchmark: the Customer 360 first page for customers whose records lie at the start, in the
+middle and at the end of the data's time range, each with 10,000 records.
 
 Run inside a bench (it needs Frappe and a site with ERPNext and crm_plus):
 
     cd BENCH/sites && ../env/bin/python /path/to/crm_plus/benchmarks/customer_360.py SITE [--records 10000]
 
-It inserts (once, set-based) a benchmark customer with interactions, quotations, sales orders, invoices,
-credit notes and payments as raw rows, then times `get_360` and counts its queries. It prints a table;
-it asserts nothing.
+It inserts (once, set-based) three benchmark customers with interactions, quotations, sales orders,
+invoices, credit notes and payments as raw rows, spread over the first, the middle or the last sixth of
+the time range of the site's invoices (a customer who used to buy and stopped is the one whose plan a
+time-only index ruins). It then times `get_360` for each, counts its queries and prints the plan of every
+query of the page (EXPLAIN: table, type, key, rows). It prints tables; it asserts nothing.
 """
 
 import argparse
@@ -14,7 +17,8 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
-CUSTOMER = "_Bench 360 Customer"
+CUSTOMER = "_Bench 360 Customer"  # earlier versions' single customer (records from 2020)
+POSITIONS = ("old", "middle", "recent")  # where a customer's records lie in the data's time range
 KINDS = (  # doctype, share of the records, extra columns
 	("Customer Interaction", 0.3),
 	("Quotation", 0.1),
@@ -25,30 +29,49 @@ KINDS = (  # doctype, share of the records, extra columns
 )
 
 
-def seed(frappe, records: int) -> int:
-	existing = frappe.db.count("Customer Interaction", {"customer": CUSTOMER})
+def time_range(frappe) -> tuple[datetime, datetime]:
+	"""The first and last posting dates of the site's invoices (the last three years when it has none)."""
+	first, last = frappe.db.sql(
+		"""select min(posting_date), max(posting_date) from `tabSales Invoice`
+		where name not like 'BENCH-%%' and docstatus = 1"""
+	)[0]
+	last = last or frappe.utils.getdate()
+	first = first or frappe.utils.add_days(last, -3 * 365)
+	return datetime.combine(first, datetime.min.time()), datetime.combine(last, datetime.min.time())
+
+
+def customer_of(position: str) -> str:
+	return f"_Bench 360 {position.title()} Customer"
+
+
+def seed(frappe, records: int, position: str) -> int:
+	customer = customer_of(position)
+	existing = frappe.db.count("Customer Interaction", {"customer": customer})
 	if existing:
 		return existing
 	from crm_plus.tests.utils import create_customer, get_company
 
-	create_customer(CUSTOMER)
+	create_customer(customer)
 	company = get_company()
-	start = datetime(2020, 1, 1, 9)
+	first, last = time_range(frappe)
+	sixth = (last - first) / 6
+	start = {"old": first, "middle": first + 2.5 * sixth, "recent": last - sixth}[position]
+	step = sixth / max(records, 1)
 	now = frappe.utils.now()
 	common = {"owner": "Administrator", "modified_by": "Administrator", "creation": now, "modified": now}
 	for doctype, share in KINDS:
 		count = int(records * share)
 		rows = []
 		for i in range(count):
-			when = start + timedelta(hours=7 * i)
-			name = f"BENCH-{doctype[:3].upper()}-{doctype[-3:].upper()}-{i:06}"
+			when = start + timedelta(hours=9) + step * (i / share)
+			name = f"BENCH-{position[:3].upper()}-{doctype[:3].upper()}-{doctype[-3:].upper()}-{i:06}"
 			if doctype == "Customer Interaction":
 				row = {
 					"name": name,
 					"party_type": "Customer",
-					"party": CUSTOMER,
-					"customer": CUSTOMER,
-					"party_name": CUSTOMER,
+					"party": customer,
+					"customer": customer,
+					"party_name": customer,
 					"interaction_at": when,
 					"subject": f"Bench touch {i}",
 					"channel": "Phone",
@@ -63,10 +86,10 @@ def seed(frappe, records: int) -> int:
 				row = {
 					"name": name,
 					"quotation_to": "Customer",
-					"party_name": CUSTOMER,
+					"party_name": customer,
 					"company": company,
 					"transaction_date": when.date(),
-					"title": CUSTOMER,
+					"title": customer,
 					"status": "Submitted",
 					"docstatus": 1,
 					"grand_total": 100 + i % 50,
@@ -75,10 +98,10 @@ def seed(frappe, records: int) -> int:
 			elif doctype == "Sales Order":
 				row = {
 					"name": name,
-					"customer": CUSTOMER,
+					"customer": customer,
 					"company": company,
 					"transaction_date": when.date(),
-					"title": CUSTOMER,
+					"title": customer,
 					"status": "Completed",
 					"docstatus": 1,
 					"grand_total": 100,
@@ -88,11 +111,11 @@ def seed(frappe, records: int) -> int:
 				is_return = doctype.endswith("Return")
 				row = {
 					"name": name,
-					"customer": CUSTOMER,
+					"customer": customer,
 					"company": company,
 					"posting_date": when.date(),
 					"due_date": when.date(),
-					"title": CUSTOMER,
+					"title": customer,
 					"status": "Return" if is_return else "Paid",
 					"docstatus": 1,
 					"is_return": int(is_return),
@@ -105,10 +128,10 @@ def seed(frappe, records: int) -> int:
 				row = {
 					"name": name,
 					"party_type": "Customer",
-					"party": CUSTOMER,
+					"party": customer,
 					"company": company,
 					"posting_date": when.date(),
-					"title": CUSTOMER,
+					"title": customer,
 					"payment_type": "Receive",
 					"docstatus": 1,
 					"paid_amount": 100,
@@ -124,34 +147,50 @@ def seed(frappe, records: int) -> int:
 	return records
 
 
-def measure(frappe, runs: int):
+def measure(frappe, customer: str, runs: int):
+	"""Milliseconds and queries of each run of the first page, the page, and the statements of a run."""
 	from crm_plus.services.customer_360 import get_360
 
-	get_360(CUSTOMER)  # warm the metadata caches
-	timings, queries = [], []
+	get_360(customer)  # warm the metadata caches
+	timings, queries, statements = [], [], []
 	original = frappe.db.__class__.sql
 
-	def counting(self, *args, **kwargs):
+	def counting(self, query, values=(), *args, **kwargs):
 		queries[-1] += 1
-		return original(self, *args, **kwargs)
+		statements.append((query, values))
+		return original(self, query, values, *args, **kwargs)
 
 	frappe.db.__class__.sql = counting
 	try:
 		for _ in range(runs):
 			queries.append(0)
+			statements.clear()
 			started = time.perf_counter()
-			page = get_360(CUSTOMER, limit=50)
+			page = get_360(customer, limit=50)
 			timings.append((time.perf_counter() - started) * 1000)
 	finally:
 		frappe.db.__class__.sql = original
-	return timings, queries, page
+	return timings, queries, page, list(statements)
+
+
+def plans(frappe, statements) -> list[tuple]:
+	"""EXPLAIN of each select of a run: (table, type, key, rows) of every table it reads."""
+	rows = []
+	for query, values in statements:
+		if not str(query).lstrip().lower().startswith(("select", "(select", "with")):
+			continue
+		for step in frappe.db.sql(f"explain {query}", values, as_dict=True):
+			if step.get("table") and not str(step["table"]).startswith("<"):
+				rows.append((step["table"], step["type"], step.get("key") or "", int(step.get("rows") or 0)))
+	return rows
 
 
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("site")
 	parser.add_argument("--records", type=int, default=10_000)
-	parser.add_argument("--runs", type=int, default=20)
+	parser.add_argument("--runs", type=int, default=30)
+	parser.add_argument("--positions", default=",".join(POSITIONS))
 	args = parser.parse_args()
 
 	import frappe
@@ -160,25 +199,42 @@ def main():
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		records = seed(frappe, args.records)
-		total = sum(
-			frappe.db.count(dt, {field: CUSTOMER})
-			for dt, field in (
-				("Customer Interaction", "customer"),
-				("Quotation", "party_name"),
-				("Sales Order", "customer"),
-				("Sales Invoice", "customer"),
-				("Payment Entry", "party"),
-			)
-		)
-		timings, queries, page = measure(frappe, args.runs)
-		print(f"Customer 360 first page (limit 50), customer with {total} records (seeded {records})")
-		print(f"{'runs':>6} {'median ms':>10} {'p90 ms':>8} {'max ms':>8} {'queries':>8} {'entries':>8}")
-		p90 = sorted(timings)[int(0.9 * (len(timings) - 1))]
+		first, last = time_range(frappe)
 		print(
-			f"{len(timings):>6} {statistics.median(timings):>10.1f} {p90:>8.1f} {max(timings):>8.1f} "
-			f"{max(queries):>8} {len(page['timeline']):>8}"
+			f"Customer 360 first page (limit 50); the invoices' time range: {first:%Y-%m-%d} to {last:%Y-%m-%d}"
 		)
+		print(
+			"| customer | records | runs | median ms | p90 ms | max ms | queries | entries | newest entry |"
+		)
+		print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+		explained = {}
+		for position in args.positions.split(","):
+			seed(frappe, args.records, position)
+			customer = customer_of(position)
+			total = sum(
+				frappe.db.count(dt, {field: customer})
+				for dt, field in (
+					("Customer Interaction", "customer"),
+					("Quotation", "party_name"),
+					("Sales Order", "customer"),
+					("Sales Invoice", "customer"),
+					("Payment Entry", "party"),
+				)
+			)
+			timings, queries, page, statements = measure(frappe, customer, args.runs)
+			explained[position] = plans(frappe, statements)
+			p90 = sorted(timings)[int(0.9 * (len(timings) - 1))]
+			newest = page["timeline"][0].get("timestamp") if page["timeline"] else ""
+			print(
+				f"| {position} | {total:,} | {len(timings)} | {statistics.median(timings):.1f} | {p90:.1f} | "
+				f"{max(timings):.1f} | {min(queries)}-{max(queries)} | {len(page['timeline'])} | {newest} |"
+			)
+		print("\nPlans (EXPLAIN of every select of one first page)\n")
+		print("| customer | table | type | key | rows |")
+		print("| --- | --- | --- | --- | --- |")
+		for position, steps in explained.items():
+			for table, kind, key, rows in steps:
+				print(f"| {position} | {table} | {kind} | {key} | {rows:,} |")
 	finally:
 		frappe.destroy()
 
