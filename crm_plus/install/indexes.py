@@ -30,6 +30,8 @@ INDEXES = {
 			"outstanding_amount",
 			"due_date",
 		],
+		# Repeat Purchase and Cohorts: a company's invoices in customer order, narrow (one scan of the index)
+		"crm_plus_first_purchase": ["docstatus", "company", "is_return", "customer", "posting_date"],
 		# the Customer 360's timelines of invoices and of credit notes: the customer's, newest first
 		"crm_plus_timeline": ["customer", "is_return", "posting_date"],
 		# Campaign ROI: the invoices carrying a campaign, their company, amounts and margin (kept at submit

@@ -41,11 +41,11 @@ def cohorts(company, from_date, to_date, months):
 
 
 def _counts_in_one_pass(company, from_date, to_date, months, base) -> list[dict]:
-	"""One scan of crm_plus's covering index on invoices (crm_plus_scoring), in customer order, no
-	temporary table: per customer its first and last purchase and a bit per month, from the first
+	"""One scan of crm_plus's narrow covering index on a company's invoices (crm_plus_first_purchase:
+	company, return flag, customer, date), in customer order, no temporary table: per customer its first and last purchase and a bit per month, from the first
 	cohort's month on, in which it bought; then per cohort, the customers with each month's bit. A
 	customer bought on a second day at all when its last purchase is later than its first."""
-	hint = index_hint("Sales Invoice", "crm_plus_scoring")
+	hint = index_hint("Sales Invoice", "crm_plus_first_purchase")
 	offset = "period_diff(date_format(f.first_date, '%%Y%%m'), %(base_month)s)"
 	bought = ", ".join(
 		f"count(if((f.bought >> ({offset} + {m})) & 1, 1, null)) as m{m}" for m in range(1, months + 1)
@@ -59,7 +59,7 @@ def _counts_in_one_pass(company, from_date, to_date, months, base) -> list[dict]
 				bit_or(if(posting_date >= %(base)s and posting_date < %(end)s,
 					1 << period_diff(date_format(posting_date, '%%Y%%m'), %(base_month)s), 0)) as bought
 			from `tabSales Invoice` {hint}
-			where docstatus = 1 and is_return = 0 and company = %(company)s {customer_restriction_sql("customer")}
+			where docstatus = 1 and company = %(company)s and is_return = 0 {customer_restriction_sql("customer")}
 			group by customer
 			having first_date between %(from_date)s and %(to_date)s
 		) f
