@@ -51,6 +51,8 @@ INDEXES = {
 		],
 	},
 	"Sales Order": {"crm_plus_timeline": ["customer", "transaction_date"]},
+	# a complaint's reference search: the customer's delivery notes, newest first
+	"Delivery Note": {"crm_plus_timeline": ["customer", "is_return", "posting_date"]},
 	"Quotation": {"crm_plus_timeline": ["party_name", "transaction_date"]},
 	CUSTOMER_INTERACTION: {"crm_plus_timeline": ["customer", "interaction_at"]},
 	CUSTOMER_COMPLAINT: {"crm_plus_timeline": ["customer", "opened_on"]},

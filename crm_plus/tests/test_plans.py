@@ -22,19 +22,26 @@ WATCHED = {
 	"tabCustomer Interaction",
 	"tabCustomer Complaint",
 	"tabPayment Ledger Entry",
+	"tabDelivery Note",
 }
+
+
+def customer_with_documents() -> str:
+	ensure_indexes()
+	customer = create_customer("_Test Plans Customer")
+	if not frappe.db.exists("Sales Invoice", {"customer": customer, "docstatus": 1}):
+		for days in (90, 60, 30):
+			invoice = create_sales_invoice(customer, posting_date=add_days(today(), -days))
+		pay_invoice(invoice.name)
+		make_interaction(customer, subject="Plans")
+	return customer
 
 
 class TestCustomer360Plans(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		ensure_indexes()
-		cls.customer = create_customer("_Test Plans Customer")
-		for days in (90, 60, 30):
-			invoice = create_sales_invoice(cls.customer, posting_date=add_days(today(), -days))
-		pay_invoice(invoice.name)
-		make_interaction(cls.customer, subject="Plans")
+		cls.customer = customer_with_documents()
 
 	def statements_of(self, call):
 		sent = []
@@ -83,6 +90,91 @@ class TestCustomer360Plans(FrappeTestCase):
 		for query in invoice_queries:
 			self.assertIn("force index (`crm_plus_timeline`)", query)
 			self.assertNotIn("ifnull(", query)
+
+
+class TestApiPlans(FrappeTestCase):
+	"""The API's reads (the 360, a customer's interactions, a complaint's reference search) go through
+	indexes that start with the party too, as the signed-in user sends them."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.customer = customer_with_documents()
+
+	statements_of = TestCustomer360Plans.statements_of
+	assert_plans = TestCustomer360Plans.assert_plans
+
+	def test_reads_of_the_api(self):
+		from crm_plus.api import complaint, customer, interaction
+
+		calls = {
+			"get_360": lambda: customer.get_360(self.customer, limit=2),
+			"get_interactions": lambda: interaction.get_interactions(self.customer, limit=2),
+			**{
+				f"search_references {doctype}": lambda doctype=doctype: complaint.search_references(
+					doctype, "", "name", 0, 20, {"customer": self.customer}
+				)
+				for doctype in ("Sales Invoice", "Sales Order", "Delivery Note")
+			},
+		}
+		for name, call in calls.items():
+			with self.subTest(name):
+				_result, statements = self.statements_of(call)
+				self.assertGreaterEqual(self.assert_plans(statements), 1, name)
+
+
+class TestReportIndexPlans(FrappeTestCase):
+	"""Campaign ROI and Repeat Purchase read the invoices from one covering index each: no row of the
+	table, no invoice item (the margin is kept on the invoice)."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from crm_plus.crm_plus.doctype.campaign_member.test_campaign_member import build_roi_campaign
+
+		ensure_indexes()
+		build_roi_campaign(cls)
+
+	statements_of = TestCustomer360Plans.statements_of
+
+	def invoice_plans(self, report, filters):
+		from frappe.desk.query_report import run
+
+		_result, statements = self.statements_of(
+			lambda: run(report, filters=filters, ignore_prepared_report=True)
+		)
+		queries = [(q, v) for q, v in statements if "`tabsales invoice" in q.lower()]
+		self.assertTrue(queries, report)
+		for query, _values in queries:
+			self.assertNotIn("tabsales invoice item", query.lower(), query)
+		return [
+			(query, row)
+			for query, values in queries
+			for row in frappe.db.sql("explain " + query, values, as_dict=True)
+			if row.table in ("t", "tabSales Invoice")
+		]
+
+	def test_campaign_roi_reads_the_campaign_index(self):
+		from crm_plus.tests.utils import get_company
+
+		plans = self.invoice_plans("Campaign ROI", {"company": get_company()})
+		keyed = [(q, row) for q, row in plans if row.key == "crm_plus_campaign_margin"]
+		self.assertTrue(keyed, plans)
+		for query, row in keyed:
+			self.assertIn("Using index", row.Extra or "", query)
+
+	def test_repeat_purchase_reads_one_narrow_index(self):
+		from crm_plus.tests.utils import get_company
+
+		filters = {
+			"company": get_company(),
+			"from_date": add_days(today(), -365),
+			"to_date": today(),
+			"months": 6,
+		}
+		plans = self.invoice_plans("Repeat Purchase and Cohorts", filters)
+		self.assertEqual([row.key for _q, row in plans], ["crm_plus_first_purchase"], plans)
+		self.assertIn("Using index", plans[0][1].Extra or "", plans[0][0])
 
 
 class TestReportFirstPagePlans(FrappeTestCase):
