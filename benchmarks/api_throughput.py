@@ -2,15 +2,22 @@
 
     cd BENCH/sites && ../env/bin/python /path/to/crm_plus/benchmarks/api_throughput.py SITE
         [--port 8765] [--workers 4] [--connections 16] [--threads 2] [--duration 30]
-        [--batch-sizes 100,1000] [--retry-share 0.1] [--role "Accounts User"]
+        [--batch-sizes 100,1000] [--retry-share 0.1] [--role "Accounts User"] [--in-process]
 
 It starts gunicorn as production runs it (`gunicorn -b 127.0.0.1:PORT -w 4 frappe.app:application
 --preload`, from the bench's sites folder), then drives it with wrk (`apt-get install wrk`): every
 request carries the site's Host header and a token of a user with the given role (not Administrator),
 each interaction its own idempotency key, and a share of them (`--retry-share`) a key sent before (a
 retry). Printed per method: requests/s, interactions/s, latency p50 and p99 (wrk's), non-2xx answers,
-and the records written against the distinct keys sent (nothing lost, nothing duplicated: equal). It
-asserts nothing; the records it wrote are removed at the end (`--keep` keeps them).
+and the records written against the distinct keys sent (nothing lost, nothing duplicated: equal). The
+first row is Frappe's own floor with the same token, connections and workers: `frappe.auth.get_logged_user`
+(token check, session, JSON answer, no document), the anchor the single method is read against.
+
+`--in-process` measures the methods without a server or a load tool (figures a busy machine changes
+less): per call, milliseconds and SQL statements of log_interaction and of log_interactions (100 and
+1,000 items), through the fast path and through the per-document path (the fast path switched off), each
+call committed as a request would be. It asserts nothing; the records it wrote are removed at the end
+(`--keep` keeps them).
 """
 
 import argparse
@@ -29,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import environment, site, table
 
 SINGLE = "/api/method/crm_plus.api.interaction.log_interaction"
+PING = "/api/method/frappe.auth.get_logged_user"
 BATCH = "/api/method/crm_plus.api.interaction.log_interactions"
 USER = "crm-bench-api@example.com"
 
@@ -69,7 +77,9 @@ end
 
 function request()
 	local body
-	if per_request == 0 then
+	if per_request < 0 then
+		return wrk.format("GET", path)
+	elseif per_request == 0 then
 		body = item()
 	else
 		local items = {}
@@ -216,7 +226,10 @@ def main():
 	parser.add_argument("--role", default="Accounts User")
 	parser.add_argument("--customers", type=int, default=2000)
 	parser.add_argument("--keep", action="store_true")
+	parser.add_argument("--in-process", action="store_true")
 	args = parser.parse_args()
+	if args.in_process:
+		return in_process(args)
 	if not shutil.which("wrk"):
 		raise SystemExit("wrk is needed (apt-get install wrk)")
 
@@ -227,7 +240,10 @@ def main():
 		server = start_gunicorn(args.port, args.workers, args.site)
 		rows = []
 		try:
-			cases = [("log_interaction (one per request)", SINGLE, 0, args.connections)]
+			cases = [
+				("frappe.auth.get_logged_user (floor)", PING, -1, args.connections),
+				("log_interaction (one per request)", SINGLE, 0, args.connections),
+			]
 			for size in (int(s) for s in args.batch_sizes.split(",") if s.strip()):
 				cases.append((f"log_interactions ({size} per request)", BATCH, size, args.batch_connections))
 			# warm up: each worker loads its caches (meta, settings) before the measured runs
@@ -238,7 +254,11 @@ def main():
 				args.connections = max(connections, args.threads)
 				result = run_wrk(args, path, per_request, token, customers, run)
 				# in-flight calls finish one after another (the naming series' row lock): wait for them all
-				written, duplicated = records(frappe, run, max(5, connections * result["P99_MS"] / 1000 + 5))
+				written, duplicated = (
+					records(frappe, run, max(5, connections * result["P99_MS"] / 1000 + 5))
+					if per_request >= 0
+					else (0, 0)
+				)
 				per_second = result["REQUESTS"] / result["SECONDS"]
 				rows.append(
 					[
@@ -246,7 +266,7 @@ def main():
 						args.connections,
 						int(result["REQUESTS"]),
 						per_second,
-						per_second * max(per_request, 1),
+						per_second * max(per_request, 1) if per_request >= 0 else "",
 						result["P50_MS"],
 						result["P99_MS"],
 						int(result["NON_2XX"]),
@@ -283,6 +303,74 @@ def main():
 			rows,
 			f"Interaction API on gunicorn ({args.workers} workers), {args.duration} s each, "
 			f"{args.retry_share:.0%} of the keys retried",
+		)
+
+
+def in_process(args):
+	"""Milliseconds and statements per call, in this process, as the benchmark's user."""
+	from unittest.mock import patch
+
+	from _common import StatementCounter, median
+
+	with site(args.site) as frappe:
+		from crm_plus.api import interaction as api
+		from crm_plus.services.interactions import bulk
+
+		table(["", ""], environment(frappe), "Environment")
+		_token, customers = prepare(frappe, args.role, args.customers)
+		stamp = frappe.generate_hash(length=6)
+		frappe.set_user(USER)
+		serial = iter(range(10**9))
+
+		def items(n):
+			return [
+				{
+					"party": customers[next(serial) % len(customers)],
+					"subject": "In-process call",
+					"idempotency_key": f"bench-{stamp}-{next(serial)}",
+				}
+				for _ in range(n)
+			]
+
+		def single():
+			(item,) = items(1)
+			return api.log_interaction(**item)
+
+		cases = [("log_interaction", 1, single, 50)] + [
+			(f"log_interactions ({n})", n, lambda n=n: api.log_interactions(items(n)), 3 if n > 100 else 10)
+			for n in (int(s) for s in args.batch_sizes.split(",") if s.strip())
+		]
+		rows = []
+		try:
+			for path, fast in (("fast", True), ("per document", False)):
+				with patch.object(bulk, "allowed", return_value=fast):
+					for label, per_call, call, runs in cases:
+						call()  # warm: meta, settings and permission caches
+						frappe.db.commit()  # nosemgrep: each call is a request
+						seconds, statements = [], 0
+						for _ in range(runs):
+							started = time.perf_counter()
+							with StatementCounter(frappe) as counter:
+								call()
+							frappe.db.commit()  # nosemgrep
+							seconds.append(time.perf_counter() - started)
+							statements = counter.count
+						ms = median(seconds) * 1000
+						rows.append(
+							[label, path, runs, ms, ms / per_call, per_call / median(seconds), statements]
+						)
+		finally:
+			frappe.set_user("Administrator")
+			if not args.keep:
+				frappe.db.rollback()
+				frappe.db.sql(
+					"delete from `tabCustomer Interaction` where external_key like %s", f"api:bench-{stamp}-%"
+				)
+				frappe.db.commit()  # nosemgrep
+		table(
+			["method", "path", "calls", "ms per call", "ms per item", "items/s (one process)", "statements"],
+			rows,
+			"Interaction API in process (median of the calls, each committed; statements of the last)",
 		)
 
 

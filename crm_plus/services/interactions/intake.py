@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_plus.constants import CUSTOMER_INTERACTION
+from crm_plus.services.interactions import bulk, records
 
 MAX_KEY_LENGTH = 100
 MAX_BATCH = 1000  # interactions per call of log_interactions
@@ -53,7 +54,8 @@ def log_interaction(values: dict, idempotency_key: str | None = None) -> dict:
 			frappe.throw(_("{0} is required").format(field), frappe.MandatoryError, title=_("Missing field"))
 	# the party's read permission from two light queries (its name, and the same through the user's
 	# permissions), not by loading the party with its child tables
-	if _unreadable_parties([values]):
+	facts = _party_facts([values])  # read once: for the permission check, the links and validate
+	if _unreadable_parties([values], facts):
 		frappe.throw(
 			_("Not permitted to read {0} {1}").format(
 				_(values.get("party_type") or "Customer"), values["party"]
@@ -75,7 +77,11 @@ def log_interaction(values: dict, idempotency_key: str | None = None) -> dict:
 	doc = _new_interaction(values, key)
 	messages = len(frappe.local.message_log)
 	try:
-		doc.insert()
+		if bulk.eligible(values) and bulk.allowed():
+			# validated before the series is touched: its lock is held for the insert and commit only
+			_insert_one_fast(doc, facts)
+		else:
+			doc.insert()
 	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
 		# a concurrent retry with the same key won the race (the unique key): answer with its record
 		existing = _existing(key, latest=True) if key else None
@@ -84,6 +90,19 @@ def log_interaction(values: dict, idempotency_key: str | None = None) -> dict:
 			return existing
 		raise
 	return _response(doc, created=True)
+
+
+def _insert_one_fast(doc, facts: dict) -> None:
+	"""doc.insert() through the fast path: its error raised as insert would raise it."""
+	(error,) = bulk.validate([doc], facts, quiet=False)
+	if error:
+		raise error
+	# no savepoint: an error raised here rolls back the request (a duplicate key raises no error: taken)
+	written, failed, taken = bulk.insert([doc], quiet=False, savepoint=False)
+	if failed:
+		raise failed[0][1]
+	if taken:  # logged by a concurrent call since this one read the key: answered with its record
+		raise frappe.DuplicateEntryError(CUSTOMER_INTERACTION, doc.external_key)
 
 
 def _new_interaction(values: dict, key: str | None):
@@ -130,14 +149,63 @@ def log_interactions(items: list) -> dict:
 		)
 	prepared = [_prepare(item) for item in items]
 	existing = _existing_many([p["key"] for p in prepared if p.get("key")])
-	unreadable = _unreadable_parties([p["values"] for p in prepared if "values" in p])
+	values = [p["values"] for p in prepared if "values" in p]
+	facts = _party_facts(values)  # read once: for the permission check, the links and validate
+	unreadable = _unreadable_parties(values, facts)
+	answers = _log_fast(prepared, existing, unreadable, facts) if bulk.allowed() else {}
 	results, counts = [], {"created": 0, "existing": 0, "failed": 0}
 	for index, item in enumerate(prepared):
-		result = _log_one(item, existing, unreadable)
+		result = answers[index] if index in answers else _log_one(item, existing, unreadable)
 		result = {"index": index, "idempotency_key": item.get("idempotency_key"), **result}
 		counts["failed" if "error" in result else "created" if result["created"] else "existing"] += 1
 		results.append(result)
 	return {**counts, "results": results}
+
+
+def _log_fast(prepared: list[dict], existing: dict, unreadable: set, facts: dict) -> dict[int, dict]:
+	"""The answers of the items the fast path logs (bulk): validated together, then written in one INSERT.
+	Those are the eligible items whose key is new and met first here; the others (errors of _prepare,
+	keys already logged or met earlier in the call, unreadable parties, items that keep the per-document
+	path, and any item the INSERT could not take) are left to _log_one, in order, afterwards."""
+	candidates, claimed = {}, set()
+	for index, item in enumerate(prepared):
+		if "error" in item:
+			continue
+		values, key = item["values"], item.get("key")
+		first = not key or (key not in existing and key not in claimed)
+		if key:
+			claimed.add(key)
+		party = (values.get("party_type") or "Customer", values["party"])
+		if first and party not in unreadable and bulk.eligible(values):
+			candidates[index] = _new_interaction(values, key)
+	if not candidates:
+		return {}
+	answers, valid = {}, {}
+	for (index, doc), error in zip(
+		candidates.items(), bulk.validate(list(candidates.values()), facts), strict=True
+	):
+		if error:
+			answers[index] = _error(str(error) or _("Could not log the interaction"), type(error))
+		else:
+			valid[index] = doc
+	written, failed, taken = bulk.insert(list(valid.values()))
+	index_of = {id(doc): index for index, doc in valid.items()}
+	if taken:
+		# logged by a concurrent call since this one read the keys: answered with its record
+		existing.update(_existing_many([doc.external_key for doc in taken], latest=True))
+		for doc in taken:
+			if doc.external_key in existing:
+				answers[index_of[id(doc)]] = existing[doc.external_key]
+	for doc in written:
+		response = _response(doc, created=True)
+		answers[index_of[id(doc)]] = response
+		if doc.external_key:
+			existing[doc.external_key] = {**response, "created": False}  # the same key later in the call
+	for doc, error in failed:
+		if not isinstance(error, frappe.DuplicateEntryError):
+			answers[index_of[id(doc)]] = _error(str(error) or _("Could not log the interaction"), type(error))
+		# a duplicate: left to _log_one (a concurrent call may have logged the key meanwhile)
+	return answers
 
 
 def _prepare(item: dict) -> dict:
@@ -202,9 +270,16 @@ def _existing_many(keys: list[str], latest: bool = False) -> dict[str, dict]:
 	}
 
 
-def _unreadable_parties(values: list[dict]) -> set[tuple[str, str]]:
-	"""The (party type, party) pairs that exist but the user may not read: per party type, one query
-	for the existing ones and one through the user's permissions (frappe.get_list)."""
+def _party_facts(values: list[dict]) -> dict:
+	return records.party_facts(
+		[(v.get("party_type") or "Customer", v.get("party"), v.get("contact")) for v in values]
+	)
+
+
+def _unreadable_parties(values: list[dict], facts: dict) -> set[tuple[str, str]]:
+	"""The (party type, party) pairs that exist but the user may not read: per party type, the existing
+	ones (from the parties' facts, or one query for names given otherwise) and one query through the
+	user's permissions (frappe.get_list)."""
 	parties: dict[str, set[str]] = {}
 	for v in values:
 		party_type = v.get("party_type") or "Customer"
@@ -212,7 +287,11 @@ def _unreadable_parties(values: list[dict]) -> set[tuple[str, str]]:
 			parties.setdefault(party_type, set()).add(v["party"])
 	unreadable = set()
 	for party_type, names in parties.items():
-		existing = set(frappe.get_all(party_type, filters={"name": ("in", list(names))}, pluck="name"))
+		existing = {name for name in names if (party_type, name) in facts["names"]}
+		if names - existing:
+			existing |= set(
+				frappe.get_all(party_type, filters={"name": ("in", list(names - existing))}, pluck="name")
+			)
 		readable = (
 			set(frappe.get_list(party_type, filters={"name": ("in", list(existing))}, pluck="name"))
 			if existing and frappe.has_permission(party_type, "read")

@@ -22,15 +22,24 @@ def validate(doc):
 		frappe.throw(_("Party Type must be Customer, Lead or Prospect"), title=_("Invalid Party Type"))
 	if not doc.party:
 		frappe.throw(_("Party is required"), frappe.MandatoryError)
-	party_name = frappe.db.get_value(doc.party_type, doc.party, PARTY_NAME_FIELD[doc.party_type])
+	# the look-ups of a batch are read for all its items at once (party_facts); one document reads its own
+	facts = doc.flags.party_facts or party_facts([(doc.party_type, doc.party, doc.contact)])
+	key = (doc.party_type, doc.party)
+	if key in facts["names"]:
+		party_name = facts["names"][key]
+	else:
+		party_name = frappe.db.get_value(doc.party_type, doc.party, PARTY_NAME_FIELD[doc.party_type])
 	if party_name is None:
 		frappe.throw(
 			_("{0} {1} does not exist").format(_(doc.party_type), frappe.bold(doc.party)),
 			frappe.LinkValidationError,
 		)
 	doc.party_name = party_name or doc.party
-	doc.customer = customer_of(doc.party_type, doc.party)
-	if doc.contact and doc.party_type == "Customer" and not contact_belongs_to(doc.contact, doc.party):
+	if key in facts["customers"]:
+		doc.customer = facts["customers"][key]
+	else:
+		doc.customer = customer_of(doc.party_type, doc.party)
+	if doc.contact and doc.party_type == "Customer" and not _contact_belongs_to(doc, facts):
 		frappe.throw(
 			_("Contact {0} is not linked to Customer {1}").format(
 				frappe.bold(doc.contact), frappe.bold(doc.party)
@@ -39,6 +48,64 @@ def validate(doc):
 	if doc.reference_doctype and not doc.reference_name:
 		frappe.throw(_("Reference is required when a Reference Type is set"), frappe.MandatoryError)
 	_validate_follow_up(doc)
+
+
+def party_facts(parties: list[tuple[str, str, str | None]]) -> dict:
+	"""What validate reads of (party type, party, contact) triples, for all of them at once: each party's
+	name (None: it does not exist), the customer it is or became, and which contacts are linked to which
+	customers. One query per party type, one for the customers of leads and of prospects, one for the
+	contacts. Only exact matches are kept: validate reads any other value itself."""
+	facts = {"names": {}, "customers": {}, "contacts": {}}
+	by_type: dict[str, set[str]] = {}
+	for party_type, party, _contact in parties:
+		if party_type in PARTY_NAME_FIELD and isinstance(party, str) and party:
+			by_type.setdefault(party_type, set()).add(party)
+	for party_type, names in by_type.items():
+		table = frappe.qb.DocType(party_type)
+		rows = (
+			frappe.qb.from_(table)
+			.select(table.name, table[PARTY_NAME_FIELD[party_type]])
+			.where(table.name.isin(list(names)))
+			.run()
+		)
+		found = {name: party_name for name, party_name in rows if name in names}
+		facts["names"].update(((party_type, name), party_name) for name, party_name in found.items())
+		if party_type == "Customer":
+			facts["customers"].update(((party_type, name), name) for name in found)
+		elif found:
+			# customer_of: the customer made from the lead or prospect (the latest modified, as get_value)
+			source = "lead_name" if party_type == "Lead" else "prospect_name"
+			customer = frappe.qb.DocType("Customer")
+			made = {}
+			for name, made_from in (
+				frappe.qb.from_(customer)
+				.select(customer.name, customer[source])
+				.where(customer[source].isin(list(found)))
+				.orderby(customer.modified, order=frappe.qb.desc)
+				.run()
+			):
+				made.setdefault(made_from, name)
+			facts["customers"].update(((party_type, name), made.get(name)) for name in found)
+	contacts = {contact for party_type, _party, contact in parties if party_type == "Customer" and contact}
+	contacts = {c for c in contacts if isinstance(c, str)}
+	if contacts:
+		links = frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": "Contact", "parent": ("in", list(contacts)), "link_doctype": "Customer"},
+			fields=["parent", "link_name"],
+		)
+		for contact in contacts:
+			facts["contacts"][contact] = set()
+		for link in links:
+			if link.parent in facts["contacts"]:
+				facts["contacts"][link.parent].add(link.link_name)
+	return facts
+
+
+def _contact_belongs_to(doc, facts: dict) -> bool:
+	if doc.contact in facts["contacts"]:
+		return doc.party in facts["contacts"][doc.contact]
+	return contact_belongs_to(doc.contact, doc.party)
 
 
 def _validate_follow_up(doc):

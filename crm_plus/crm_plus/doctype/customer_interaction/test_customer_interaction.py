@@ -6,7 +6,7 @@ from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, today
 
 from crm_plus.services import customer_360, duplicates, important_dates
-from crm_plus.tests.utils import create_customer, create_sales_invoice, create_user
+from crm_plus.tests.utils import create_customer, create_sales_invoice, create_user, ensure_fiscal_years
 
 INTERACTION = "Customer Interaction"
 
@@ -241,6 +241,8 @@ class TestCustomer360(FrappeTestCase):
 		super().setUpClass()
 		cls.customer = create_customer("_Test CRM 360 Customer")
 		base = getdate("2025-03-01")
+		ensure_fiscal_years(base, add_days(base, 30))  # the module may run alone on a new site
+		frappe.cache.delete_value("fiscal_years")
 		cls.invoices = [
 			create_sales_invoice(cls.customer, rate=100 * (i + 1), posting_date=add_days(base, 10 * i)).name
 			for i in range(3)

@@ -6,8 +6,10 @@ from unittest.mock import patch
 import frappe
 from frappe.core.doctype.user.user import generate_keys
 from frappe.tests.test_api import FrappeAPITestCase
+from frappe.tests.utils import FrappeTestCase
 
-from crm_plus.services.interactions import intake
+from crm_plus.crm_plus.doctype.customer_interaction.test_customer_interaction import make_contact
+from crm_plus.services.interactions import bulk, intake
 from crm_plus.tests.utils import create_customer, create_user
 
 INTERACTION = "Customer Interaction"
@@ -171,3 +173,249 @@ class TestInteractionBatchAPI(FrappeAPITestCase):
 		)
 		response = self.send(self.billing, "not a list")
 		self.assertTrue(400 <= response.status_code < 500, response.status_code)
+
+
+class TestInteractionBatchFastPath(FrappeTestCase):
+	"""The batch's fast path (services.interactions.bulk) in process, in the test's transaction: the same
+	records as the per-document path, a fixed number of queries, and the per-document path wherever the
+	fast one would not be equivalent."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.customer = create_customer("_Test CRM Fast Customer")
+		cls.other = create_customer("_Test CRM Fast Other Customer")
+		cls.contact = make_contact("_Test CRM Fast Contact", cls.customer).name
+		cls.billing = create_user("crm-fast-billing@example.com", "Accounts User", "Sales User")
+		lead = frappe.get_doc(
+			{"doctype": "Lead", "lead_name": "_Test CRM Fast Lead", "company_name": "Fast Co"}
+		)
+		lead.flags.ignore_crm_duplicate_warning = True
+		cls.lead = lead.insert(ignore_permissions=True).name
+
+	def setUp(self):
+		frappe.set_user(self.billing)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.cache.hdel("notifications", INTERACTION)  # a test's Notification is rolled back
+
+	def items(self, n, prefix=None, **values):
+		prefix = prefix or KEY_PREFIX + frappe.generate_hash(length=6)
+		return [
+			{"party": self.customer, "subject": f"Fast {i}", "idempotency_key": f"{prefix}-{i}", **values}
+			for i in range(n)
+		]
+
+	def log(self, items):
+		"""The answer of log_interactions, and how many documents the fast path wrote."""
+		written = []
+		insert = bulk.insert
+
+		def spy(docs, *args, **kwargs):
+			result = insert(docs, *args, **kwargs)
+			written.extend(result[0])
+			return result
+
+		with patch.object(bulk, "insert", spy):
+			return intake.log_interactions(items), len(written)
+
+	def test_fast_path_gives_the_same_records_as_the_per_document_path(self):
+		variants = [
+			{},
+			{"party": self.other, "channel": "Email", "direction": "Inbound", "sentiment": "Positive"},
+			{"contact": self.contact, "touchpoint": "Support", "duration": 95, "outcome": "Solved"},
+			{
+				"notes": "<p>Asked for a <b>discount</b></p><script>alert(1)</script>",
+				"interaction_type": "Care",
+			},
+			{
+				"interaction_at": "2026-03-01 10:15:00",
+				"reference_doctype": "Customer",
+				"reference_name": self.other,
+			},
+			{"party_type": "Lead", "party": self.lead, "sale_stage": "Pre-sale"},
+		]
+		n = len(variants)
+		fast, fast_written = self.log(
+			[{**item, **v} for v, item in zip(variants, self.items(n), strict=True)]
+		)
+		with patch.object(bulk, "allowed", return_value=False):
+			slow, slow_written = self.log(
+				[{**item, **v} for v, item in zip(variants, self.items(n), strict=True)]
+			)
+		self.assertEqual((fast["created"], fast_written, slow["created"], slow_written), (n, n, n, 0))
+		self.assertEqual([r["party"] for r in fast["results"]][:2], [self.customer, self.other])
+		ignored = {"name", "creation", "modified", "external_key", "interaction_at"}
+		for a, b, variant in zip(fast["results"], slow["results"], variants, strict=True):
+			one = frappe.get_doc(INTERACTION, a["name"]).as_dict()
+			other = frappe.get_doc(INTERACTION, b["name"]).as_dict()
+			self.assertEqual(
+				{k: v for k, v in one.items() if k not in ignored},
+				{k: v for k, v in other.items() if k not in ignored},
+			)
+			self.assertEqual(a.keys(), b.keys())
+			if "interaction_at" in variant:
+				self.assertEqual(one.interaction_at, other.interaction_at)
+			self.assertRegex(a["name"], r"^CRM-INT-\d{4}-\d{5,}$")
+		self.assertNotIn("<script>", frappe.db.get_value(INTERACTION, fast["results"][3]["name"], "notes"))
+
+	def test_the_single_method_takes_the_fast_path_with_the_same_record(self):
+		values = {"party": self.customer, "subject": "One", "contact": self.contact, "channel": "Email"}
+		with patch.object(bulk, "insert", wraps=bulk.insert) as spy:
+			fast = intake.log_interaction(dict(values), self.key())
+		self.assertEqual(spy.call_count, 1)
+		with patch.object(bulk, "allowed", return_value=False), patch.object(bulk, "insert") as unused:
+			slow = intake.log_interaction(dict(values), self.key())
+		unused.assert_not_called()
+		ignored = {"name", "creation", "modified", "external_key", "interaction_at"}
+		one, other = (frappe.get_doc(INTERACTION, r["name"]).as_dict() for r in (fast, slow))
+		self.assertEqual(
+			{k: v for k, v in one.items() if k not in ignored},
+			{k: v for k, v in other.items() if k not in ignored},
+		)
+		self.assertEqual(fast.keys(), slow.keys())
+		# an error is raised as Document.insert raises it, and nothing is written
+		count = frappe.db.count(INTERACTION)
+		with self.assertRaises(frappe.LinkValidationError):
+			intake.log_interaction({"party": "_Test No Such Customer", "subject": "x"}, self.key())
+		with self.assertRaises(frappe.ValidationError):
+			intake.log_interaction({**values, "channel": "Pigeon"}, self.key())
+		self.assertEqual(frappe.db.count(INTERACTION), count)
+
+	def key(self):
+		return KEY_PREFIX + frappe.generate_hash(length=10)
+
+	def test_bad_items_leave_nothing_and_the_others_land(self):
+		items = self.items(5)
+		items[1]["channel"] = "Pigeon"
+		items[2]["party"] = "_Test No Such Customer"
+		items[3]["contact"] = make_contact("_Test CRM Fast Stranger", self.other).name  # not the party's
+		frappe.local.message_log = []
+		answer, written = self.log(items)
+		self.assertEqual((answer["created"], answer["failed"], written), (2, 3, 2))
+		results = answer["results"]
+		self.assertIn("Channel", results[1]["error"])
+		self.assertEqual(results[2]["exc_type"], "LinkValidationError")
+		self.assertIn("is not linked to Customer", results[3]["error"])
+		for item, result in zip(items, results, strict=True):
+			count = frappe.db.count(INTERACTION, {"external_key": f"api:{item['idempotency_key']}"})
+			self.assertEqual(count, 0 if "error" in result else 1)
+		self.assertEqual(frappe.local.message_log, [])  # the items' errors are not the call's
+
+	def test_duplicate_keys_within_a_call_and_across_calls(self):
+		items = self.items(3)
+		answer, written = self.log([*items, items[0], {**items[1], "subject": "Changed"}])
+		self.assertEqual((answer["created"], answer["existing"], written), (3, 2, 3))
+		results = answer["results"]
+		self.assertEqual([r["name"] for r in results[3:]], [results[0]["name"], results[1]["name"]])
+		again, written = self.log(items)
+		self.assertEqual((again["created"], again["existing"], written), (0, 3, 0))
+		self.assertEqual([r["name"] for r in again["results"]], [r["name"] for r in results[:3]])
+		keys = [f"api:{item['idempotency_key']}" for item in items]
+		self.assertEqual(frappe.db.count(INTERACTION, {"external_key": ("in", keys)}), 3)
+
+	def test_a_key_taken_by_a_concurrent_call_is_answered_with_its_record(self):
+		"""A key written after the call read the keys already logged (as by a concurrent call) is seen
+		once the call holds the series: that item answers with the record, the others are written."""
+		items = self.items(3)
+		validate = bulk.validate
+
+		def racing(docs, *args, **kwargs):
+			frappe.get_doc(
+				{
+					"doctype": INTERACTION,
+					"party": self.customer,
+					"subject": "Concurrent",
+					"source": "API",
+					"external_key": f"api:{items[1]['idempotency_key']}",
+				}
+			).insert(ignore_permissions=True)
+			return validate(docs, *args, **kwargs)
+
+		with patch.object(bulk, "validate", racing):
+			answer, written = self.log(items)
+		self.assertEqual((answer["created"], answer["existing"], answer["failed"], written), (2, 1, 0, 2))
+		self.assertFalse(answer["results"][1]["created"])
+		keys = [f"api:{item['idempotency_key']}" for item in items]
+		self.assertEqual(frappe.db.count(INTERACTION, {"external_key": ("in", keys)}), 3)
+		self.assertEqual(frappe.db.get_value(INTERACTION, {"external_key": keys[1]}, "subject"), "Concurrent")
+
+	def test_a_notification_on_interactions_makes_every_item_take_the_per_document_path(self):
+		self.assertTrue(bulk.allowed())
+		frappe.set_user("Administrator")
+		frappe.get_doc(
+			{
+				"doctype": "Notification",
+				"name": "_Test CRM Fast Notification",
+				"subject": "Logged",
+				"document_type": INTERACTION,
+				"event": "New",
+				"channel": "System Notification",
+				"recipients": [{"receiver_by_document_field": "owner"}],
+				"message": "Logged",
+			}
+		).insert()
+		self.addCleanup(self._delete_notification)
+		frappe.set_user(self.billing)
+		self.assertFalse(bulk.allowed())
+		answer, written = self.log(self.items(3))
+		self.assertEqual((answer["created"], written), (3, 0))
+
+	def test_another_apps_doc_events_on_interactions_keep_the_per_document_path(self):
+		get_hooks = frappe.get_hooks
+
+		def hooks(hook=None, *args, **kwargs):
+			value = get_hooks(hook, *args, **kwargs)
+			if hook == "doc_events":
+				value = {**value, INTERACTION: {"on_update": ["other_app.events.on_update"]}}
+			return value
+
+		with patch.object(frappe, "get_hooks", hooks):
+			self.assertFalse(bulk.allowed())
+		self.assertTrue(bulk.allowed())
+
+	def _delete_notification(self):
+		frappe.set_user("Administrator")
+		frappe.delete_doc("Notification", "_Test CRM Fast Notification", force=True)
+		frappe.cache.hdel("notifications", INTERACTION)
+
+	def test_a_restricted_user_gets_an_error_for_each_party_they_may_not_read(self):
+		frappe.set_user("Administrator")
+		restricted = create_user("crm-fast-restricted@example.com", "Accounts User")
+		frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": restricted,
+				"allow": "Customer",
+				"for_value": self.customer,
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(restricted)
+		items = self.items(4)
+		items[1]["party"] = items[3]["party"] = self.other
+		answer, written = self.log(items)
+		self.assertEqual((answer["created"], answer["failed"], written), (2, 2, 2))
+		self.assertEqual([r.get("exc_type") for r in answer["results"]][1::2], ["PermissionError"] * 2)
+
+	def test_the_queries_of_a_batch_do_not_grow_with_its_items(self):
+		customers = [self.customer, self.other]
+		self.log(self.items(2))  # the caches a first call fills (meta, settings, permissions)
+		counts = []
+		for n in (10, intake.MAX_BATCH):
+			items = self.items(n)
+			for i, item in enumerate(items):
+				item["party"] = customers[i % 2]
+			queries = []
+			sql = frappe.db.sql
+
+			def counting(*args, **kwargs):
+				queries.append(args[0])
+				return sql(*args, **kwargs)
+
+			with patch.object(frappe.db, "sql", counting):
+				answer, written = self.log(items)
+			self.assertEqual((answer["created"], written), (n, n))
+			counts.append(len(queries))
+		self.assertEqual(counts[0], counts[1])
+		self.assertLessEqual(counts[1], 15)
