@@ -2,7 +2,8 @@
 same generated population and must give identical results.
 
 - scoring's statistics (`services.scoring.statistics`): RFM cut points, the 80/20 thresholds, the
-  profit rank and each customer's main company, against `domain.retention`;
+  profit rank and each customer's main company (the window functions the aggregate writes with the
+  facts), against `domain.retention`;
 - campaign revenue net of credit notes (`services.campaigns.figures.billing_of`), against
   `domain.attribution.revenue_by_campaign`.
 
@@ -136,19 +137,13 @@ class TestScoringStatisticsAgainstTheDomain(FrappeTestCase):
 				)
 
 	def test_profit_rank_and_main_company(self):
-		statistics.add_statistics(PERIOD)
-		stored = {
-			row.name: row
-			for row in frappe.get_all(
-				"Customer Health Snapshot",
-				filters={"period": PERIOD},
-				fields=["name", "profit_rank", "is_main_company"],
-			)
-		}
+		# the window functions the aggregate writes with the facts (`statistics.ranks`), over these rows
+		stored = statistics.stored_ranks(PERIOD)
+		self.assertEqual(set(stored), {r["name"] for r in self.rows})
 		for _company, rows in self.by_company(self.rows).items():
 			ranks = retention.profit_ranks({r["customer"]: r["gross_profit"] for r in rows})
 			self.assertEqual(
-				{r["name"]: stored[r["name"]].profit_rank for r in rows},
+				{r["name"]: stored[r["name"]][1] for r in rows},
 				{r["name"]: ranks[r["customer"]] for r in rows},
 			)
 		customers = {}
@@ -156,7 +151,7 @@ class TestScoringStatisticsAgainstTheDomain(FrappeTestCase):
 			customers.setdefault(row["customer"], {})[row["company"]] = row["monetary"]
 		for row in self.rows:
 			expected = retention.main_company(customers[row["customer"]]) == row["company"]
-			self.assertEqual(bool(stored[row["name"]].is_main_company), expected, row)
+			self.assertEqual(bool(stored[row["name"]][0]), expected, row)
 
 
 class TestCampaignRevenueAgainstTheDomain(FrappeTestCase):

@@ -60,6 +60,7 @@ def score_chunk(rows, as_of: date, statistics, settings):
 	weights, bands = risk_settings(settings)
 	default_gap = Decimal(cint(settings.default_gap_days) or 90)
 	new_days = cint(settings.new_customer_days) or 90
+	translated = {}  # each reason's template translated once per chunk, not once per reason
 	values = []
 	for row in rows:
 		facts = facts_of(row)
@@ -86,7 +87,8 @@ def score_chunk(rows, as_of: date, statistics, settings):
 				risk.score,
 				retention.band_label(risk.band),
 				# stored in the site's language (the job runs in it), as ERPNext stores its own texts
-				"\n".join(_(template).format(*args) for template, args in risk.messages) or None,
+				"\n".join(_translated(translated, template).format(*args) for template, args in risk.messages)
+				or None,
 			)
 		)
 	if values:
@@ -103,6 +105,12 @@ def score_chunk(rows, as_of: date, statistics, settings):
 			""",
 			[v for row in values for v in row],
 		)
+
+
+def _translated(cache: dict, template: str) -> str:
+	if template not in cache:
+		cache[template] = _(template)
+	return cache[template]
 
 
 def facts_of(row) -> retention.CustomerFacts:

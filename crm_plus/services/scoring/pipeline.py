@@ -2,12 +2,14 @@
 
 The job never runs one query per customer. For a month (`period`, YYYY-MM) it:
 
-1. aggregates all submitted Sales Invoices per customer and company with ONE scan of a covering index
-   (`crm_plus_scoring`, added at install) into the month's Customer Health Snapshot rows (an upsert,
-   so a re-run gives the same result), then adds gross profit (through the `crm_plus_profit` index on
-   the items), complaints and negative interactions with one statement each;
-2. computes the population statistics per company in SQL (RFM quintile cut points, the 80/20
-   thresholds, the profit rank and each customer's main company) over the snapshot rows;
+1. writes the month's Customer Health Snapshot rows with ONE statement, each row once: the facts of all
+   submitted Sales Invoices per customer and company from one scan of a covering index
+   (`crm_plus_scoring`, added at install) with the gross profit of the items in the same pass
+   (`crm_plus_profit`), the receivables, complaints and negative interactions joined by key, and the
+   main company and profit rank from window functions over the same rows (an upsert, so a re-run gives
+   the same result);
+2. reads the population statistics per company in SQL (RFM quintile cut points, the 80/20 thresholds)
+   over the snapshot rows;
 3. reads the snapshot rows in chunks (keyset by name, so memory is bounded by the chunk size) and lets
    `crm_plus.domain.retention` score each one, writing a chunk back with one statement. The chunks can
    be spread over several RQ workers (`Scoring Workers` in CRM Plus Settings): each part scores a
@@ -42,7 +44,7 @@ from crm_plus.services.boot import RECOMPUTE_ROLES
 from crm_plus.services.scoring.aggregate import aggregate
 from crm_plus.services.scoring.chunks import read_chunks, score_chunk
 from crm_plus.services.scoring.customers import copy_to_customers
-from crm_plus.services.scoring.statistics import add_statistics, get_cutpoints, get_pareto_thresholds
+from crm_plus.services.scoring.statistics import get_cutpoints, get_pareto_thresholds
 from crm_plus.services.settings import get_settings
 from crm_plus.services.sql import read_committed
 
@@ -294,9 +296,6 @@ def prepare(as_of, settings, commit: bool = False, publish: bool = False, run_id
 	started = now_datetime()  # the site's time zone, as `modified` is stored (not the server's now())
 	_progress(publish, 0, _("Aggregating invoices"))
 	rows = aggregate(as_of, period, settings)
-	renew_lease(run_id)
-	_commit(commit)
-	add_statistics(period)
 	renew_lease(run_id)
 	_commit(commit)
 	return Run(

@@ -1,5 +1,5 @@
-"""Step 2: the population's statistics per company in SQL window functions (main company, profit rank,
-RFM cut points, 80/20 thresholds), computed exactly as `crm_plus.domain.retention` specifies them; a
+"""Step 2: the population's statistics per company in SQL window functions (main company and profit
+rank, written by the aggregate; RFM cut points, 80/20 thresholds), computed exactly as `crm_plus.domain.retention` specifies them; a
 differential test holds the two together."""
 
 from datetime import date
@@ -10,24 +10,29 @@ import frappe
 from crm_plus.domain import retention
 
 
-def add_statistics(period: str):
-	"""Main company and profit rank per customer (window functions over the month's rows)."""
-	params = {"period": period}
-	frappe.db.sql(
-		"""
-		update `tabCustomer Health Snapshot` s
-		join (
-			select name,
-				row_number() over (partition by customer order by monetary desc, company) as company_rank,
-				dense_rank() over (partition by company order by gross_profit desc) as profit_rank
-			from `tabCustomer Health Snapshot`
-			where period = %(period)s
-		) r on r.name = s.name
-		set s.is_main_company = (r.company_rank = 1), s.profit_rank = r.profit_rank
-		where s.period = %(period)s
-		""",
-		params,
+def ranks(customer: str, company: str, monetary: str, gross_profit: str) -> str:
+	"""The select list of each row's main-company flag and profit rank, by window functions over the
+	month's rows (one sort each), as `retention.main_company` and `retention.profit_ranks` define them:
+	the company the customer bought most from (a tie to the first by name), and the dense rank by gross
+	profit within the company (ties share a rank). The aggregate writes them with the facts."""
+	return (
+		f"row_number() over (partition by {customer} order by {monetary} desc, {company}) = 1, "
+		f"dense_rank() over (partition by {company} order by {gross_profit} desc)"
 	)
+
+
+def stored_ranks(period: str) -> dict:
+	"""{name: (is_main_company, profit_rank)} by `ranks` over the month's stored rows (the differential
+	test holds the expressions the aggregate writes to the domain through this)."""
+	rows = frappe.db.sql(
+		f"""
+		select name, {ranks("customer", "company", "monetary", "gross_profit")}
+		from `tabCustomer Health Snapshot`
+		where period = %(period)s
+		""",
+		{"period": period},
+	)
+	return {name: (int(main), int(rank)) for name, main, rank in rows}
 
 
 def get_cutpoints(period: str, as_of: date) -> dict:

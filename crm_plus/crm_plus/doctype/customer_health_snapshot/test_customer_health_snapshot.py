@@ -5,7 +5,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
-from crm_plus.services.scoring import pipeline
+from crm_plus.domain import retention
+from crm_plus.services.scoring import pipeline, statistics
 from crm_plus.tests.utils import (
 	create_company,
 	create_customer,
@@ -100,8 +101,42 @@ class TestScoring(FrappeTestCase):
 		self.assertEqual(before, after)
 		self.assertEqual(len(after), len(self.customers))
 
+	def test_the_ranks_written_with_the_facts_are_the_domains(self):
+		"""The aggregate writes the main company and the profit rank with the facts (window functions,
+		`statistics.ranks`): the same as those expressions over the stored rows (which the differential
+		test holds to the domain) and as the domain over the stored facts."""
+		period = "2031-06"
+		rows = frappe.get_all(
+			"Customer Health Snapshot",
+			filters={"period": period},
+			fields=[
+				"name",
+				"customer",
+				"company",
+				"monetary",
+				"gross_profit",
+				"is_main_company",
+				"profit_rank",
+			],
+		)
+		self.assertEqual(
+			statistics.stored_ranks(period), {r.name: (r.is_main_company, r.profit_rank) for r in rows}
+		)
+		mine = [r for r in rows if r.company == self.company]
+		self.assertGreater(len({r.gross_profit for r in mine}), 2)  # distinct profits to rank
+		ranks = retention.profit_ranks({r.customer: r.gross_profit for r in mine})
+		self.assertEqual({r.customer: r.profit_rank for r in mine}, ranks)
+		monetary = {}
+		for r in rows:
+			monetary.setdefault(r.customer, {})[r.company] = r.monetary
+		for r in mine:
+			self.assertEqual(
+				bool(r.is_main_company), retention.main_company(monetary[r.customer]) == r.company
+			)
+
 	def test_query_count_does_not_grow_with_customers(self):
-		"""A fixed number of statements: aggregate, statistics, one read and one write per chunk."""
+		"""A fixed number of statements: the aggregate (one write), the statistics, one read and one write
+		per chunk, the copy onto customers."""
 		rows = frappe.db.count("Customer Health Snapshot", {"period": "2031-06"})
 		with self.assertQueryCount(25):
 			pipeline.score_all(as_of=AS_OF, chunk_size=rows + 1, publish=False)
