@@ -9,7 +9,9 @@ It starts gunicorn as production runs it (`gunicorn -b 127.0.0.1:PORT -w 4 frapp
 request carries the site's Host header and a token of a user with the given role (not Administrator),
 each interaction its own idempotency key, and a share of them (`--retry-share`) a key sent before (a
 retry). Printed per method: requests/s, interactions/s, latency p50 and p99 (wrk's), non-2xx answers,
-and the records written against the distinct keys sent (nothing lost, nothing duplicated: equal). The
+and the records written against the distinct keys sent; then the keys of calls that got no answer
+before wrk stopped are sent again, as a client retries, and the records counted once more (nothing
+lost, nothing duplicated: records after = distinct keys, duplicated 0). The
 first row is Frappe's own floor with the same token, connections and workers: `frappe.auth.get_logged_user`
 (token check, session, JSON answer, no document), the anchor the single method is read against.
 
@@ -99,6 +101,9 @@ function done(summary, latency, requests)
 	for _, thread in ipairs(threads) do
 		keys = keys + thread:get("sent")
 		answered = answered + thread:get("created")
+	end
+	for _, thread in ipairs(threads) do
+		io.write(string.format("THREAD_%d %d\n", thread:get("id"), thread:get("sent")))
 	end
 	io.write(string.format("DISTINCT_KEYS %d\n", keys))
 	io.write(string.format("CREATED %d\n", answered))
@@ -212,6 +217,45 @@ def records(frappe, run: str, settle: float) -> tuple[int, int]:
 	return count, count - distinct
 
 
+def replay_missing(frappe, args, result: dict, token: str, customer: str, run: str) -> int:
+	"""Send again, as a client retries a call it never got an answer to, the keys of the run that have no
+	record (the calls wrk had built or sent but not completed when it stopped), in calls of up to 1,000
+	interactions. Returns how many keys were sent again."""
+	sent = {
+		f"{run}-{thread[7:]}-{n}"
+		for thread, count in result.items()
+		if thread.startswith("THREAD_")
+		for n in range(1, int(count) + 1)
+	}
+	frappe.db.rollback()
+	recorded = set(
+		frappe.db.sql_list(
+			"select external_key from `tabCustomer Interaction` where external_key like %s", f"api:{run}-%"
+		)
+	)
+	missing = sorted(key for key in sent if f"api:{key}" not in recorded)
+	for start in range(0, len(missing), 1000):
+		items = [
+			{
+				"party": customer,
+				"subject": "Load test call",
+				"channel": "Phone",
+				"touchpoint": "Billing",
+				"idempotency_key": key,
+			}
+			for key in missing[start : start + 1000]
+		]
+		request = urllib.request.Request(
+			f"http://127.0.0.1:{args.port}{BATCH}",
+			data=json.dumps({"interactions": items}).encode(),
+			headers={"Host": args.site, "Authorization": token, "Content-Type": "application/json"},
+			method="POST",
+		)
+		with urllib.request.urlopen(request, timeout=300) as answer:
+			answer.read()
+	return len(missing)
+
+
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("site")
@@ -259,6 +303,12 @@ def main():
 					if per_request >= 0
 					else (0, 0)
 				)
+				# then the calls that got no answer are retried, as a client would: every key sent has
+				# one record, none two
+				replayed = (
+					replay_missing(frappe, args, result, token, customers[0], run) if per_request >= 0 else 0
+				)
+				final, final_duplicated = records(frappe, run, 2) if per_request >= 0 else (0, 0)
 				per_second = result["REQUESTS"] / result["SECONDS"]
 				rows.append(
 					[
@@ -274,6 +324,9 @@ def main():
 						int(result["CREATED"]),
 						written,
 						duplicated,
+						replayed,
+						final,
+						final_duplicated,
 					]
 				)
 		finally:
@@ -299,6 +352,9 @@ def main():
 				"created (answered)",
 				"records",
 				"duplicated",
+				"unanswered keys retried",
+				"records after",
+				"duplicated after",
 			],
 			rows,
 			f"Interaction API on gunicorn ({args.workers} workers), {args.duration} s each, "

