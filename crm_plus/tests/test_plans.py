@@ -23,6 +23,7 @@ WATCHED = {
 	"tabCustomer Complaint",
 	"tabPayment Ledger Entry",
 	"tabDelivery Note",
+	"tabRetention Plan",
 }
 
 
@@ -34,6 +35,8 @@ def customer_with_documents() -> str:
 			invoice = create_sales_invoice(customer, posting_date=add_days(today(), -days))
 		pay_invoice(invoice.name)
 		make_interaction(customer, subject="Plans")
+	# scored, so the first page also reads its verdict, open retention plan and trend
+	frappe.db.set_value("Customer", customer, "crm_scored_on", today(), update_modified=False)
 	return customer
 
 
