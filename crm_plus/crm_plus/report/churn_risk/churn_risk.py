@@ -195,6 +195,9 @@ def chart(bands):
 		},
 		"type": "donut",
 		"colors": [BAND_COLOURS[band] for band in BANDS],  # a colour per band, as the list shows it
+		# Frappe Charts' entry animation swaps the chart's SVG for an animated copy; a resize meanwhile
+		# (a phone's layout settling) redraws and fails to remove the SVG (a page error in Desk)
+		"disableEntryAnimation": 1,
 	}
 
 
