@@ -217,6 +217,13 @@ def records(frappe, run: str, settle: float) -> tuple[int, int]:
 	return count, count - distinct
 
 
+def remove_run(frappe, stamp: str) -> None:
+	"""Delete the interactions the benchmark wrote (its keys start with bench-<stamp>-)."""
+	frappe.db.rollback()
+	frappe.db.sql("delete from `tabCustomer Interaction` where external_key like %s", f"api:bench-{stamp}-%")
+	frappe.db.commit()  # nosemgrep
+
+
 def replay_missing(frappe, args, result: dict, token: str, customer: str, run: str) -> int:
 	"""Send again, as a client retries a call it never got an answer to, the keys of the run that have no
 	record (the calls wrk had built or sent but not completed when it stopped), in calls of up to 1,000
@@ -333,11 +340,7 @@ def main():
 			server.terminate()
 			server.wait(timeout=60)
 			if not args.keep:
-				frappe.db.rollback()
-				frappe.db.sql(
-					"delete from `tabCustomer Interaction` where external_key like %s", f"api:bench-{stamp}-%"
-				)
-				frappe.db.commit()  # nosemgrep
+				remove_run(frappe, stamp)
 		table(
 			[
 				"method",
@@ -418,11 +421,7 @@ def in_process(args):
 		finally:
 			frappe.set_user("Administrator")
 			if not args.keep:
-				frappe.db.rollback()
-				frappe.db.sql(
-					"delete from `tabCustomer Interaction` where external_key like %s", f"api:bench-{stamp}-%"
-				)
-				frappe.db.commit()  # nosemgrep
+				remove_run(frappe, stamp)
 		table(
 			["method", "path", "calls", "ms per call", "ms per item", "items/s (one process)", "statements"],
 			rows,

@@ -14,37 +14,12 @@ from frappe.utils import add_days
 from crm_plus.constants import INVOICE_MARGIN
 from crm_plus.crm_plus.doctype.campaign_member.test_campaign_member import DAY
 from crm_plus.services import invoice_margin
-from crm_plus.tests.utils import create_customer, create_sales_invoice, get_company
+from crm_plus.tests.utils import create_customer, create_sales_invoice, receive_stock
 
 test_ignore = ["Campaign", "Customer", "Contact", "Lead"]
 
 ITEM = "_Test CRM Margin Item"
 REPOSTED_ITEM = "_Test CRM Margin Reposted Item"  # its own valuation, rewritten by one test
-
-
-def make_item(item_code: str, qty: int, warehouse: str):
-	"""A stock item with `qty` units received at 50, ten days before the sales."""
-	from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
-
-	if not frappe.db.exists("Item", item_code):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": item_code,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"valuation_rate": 50,
-			}
-		).insert()
-	make_stock_entry(
-		item_code=item_code,
-		qty=qty,
-		to_warehouse=warehouse,
-		rate=50,
-		posting_date=add_days(DAY, -10),
-		company=get_company(),
-	)
 
 
 def items_margin(invoice: str) -> Decimal:
@@ -74,8 +49,8 @@ class TestInvoiceMargin(FrappeTestCase):
 		from crm_plus.crm_plus.doctype.campaign_member.test_campaign_member import stock_item
 
 		cls.warehouse = stock_item()  # the fiscal years and the company's stores
-		make_item(ITEM, 100, cls.warehouse)
-		make_item(REPOSTED_ITEM, 10, cls.warehouse)
+		for item_code, qty in ((ITEM, 100), (REPOSTED_ITEM, 10)):  # received at 50, before the sales
+			receive_stock(item_code, qty, 50, cls.warehouse, add_days(DAY, -10))
 		cls.customer = create_customer("_Test CRM Margin Customer")
 
 	def sell(self, qty=4, item_code=ITEM, **values):
@@ -101,21 +76,12 @@ class TestInvoiceMargin(FrappeTestCase):
 		self.assertEqual(stored(invoice.name), 0)
 
 	def test_followed_by_a_backdated_receipt_and_its_repost(self):
-		from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
-
 		invoice = self.sell(item_code=REPOSTED_ITEM)
 		before = stored(invoice.name)
 		rate_before = frappe.db.get_value("Sales Invoice Item", {"parent": invoice.name}, "incoming_rate")
 		# a receipt dated before the sale at another rate: ERPNext reposts (at once, in tests) and rewrites
 		# the invoice's incoming rate; the hook on the completed repost refreshes the margin
-		make_stock_entry(
-			item_code=REPOSTED_ITEM,
-			qty=10,
-			to_warehouse=self.warehouse,
-			rate=110,
-			posting_date=add_days(DAY, -20),
-			company=get_company(),
-		)
+		receive_stock(REPOSTED_ITEM, 10, 110, self.warehouse, add_days(DAY, -20))
 		rate_after = frappe.db.get_value("Sales Invoice Item", {"parent": invoice.name}, "incoming_rate")
 		self.assertNotEqual(rate_after, rate_before, "the repost did not change the incoming rate")
 		self.assertNotEqual(stored(invoice.name), before)

@@ -59,6 +59,33 @@ def create_item(item_code: str = "_Test CRM Item", rate: float = 100, valuation_
 	return item_code
 
 
+def receive_stock(item_code: str, qty: float, rate: float, warehouse: str, posting_date) -> str:
+	"""A stock item (created when missing, valued at `rate`) received into the warehouse through ERPNext's
+	own Stock Entry, so the invoices that sell it carry an incoming rate."""
+	from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+
+	if not frappe.db.exists("Item", item_code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": item_code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"valuation_rate": rate,
+			}
+		).insert()
+	make_stock_entry(
+		item_code=item_code,
+		qty=qty,
+		to_warehouse=warehouse,
+		rate=rate,
+		posting_date=posting_date,
+		company=get_company(),
+	)
+	return item_code
+
+
 def create_sales_invoice(
 	customer: str,
 	qty: float = 1,

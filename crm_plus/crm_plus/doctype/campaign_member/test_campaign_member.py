@@ -48,35 +48,14 @@ def make_campaign(name, budget=1000, **values):
 
 def stock_item():
 	"""A stock item valued at 60 with stock to sell, so invoices carry an incoming rate (margin 40)."""
-	from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
-
-	from crm_plus.tests.utils import ensure_fiscal_years
+	from crm_plus.tests.utils import ensure_fiscal_years, receive_stock
 
 	ensure_fiscal_years(add_days(DAY, -400), add_days(DAY, 30))
 	frappe.cache.delete_value("fiscal_years")  # ERPNext caches the years it found before these
-	company = get_company()
 	warehouse = frappe.db.get_value(
-		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
+		"Warehouse", {"company": get_company(), "is_group": 0, "warehouse_name": "Stores"}
 	)
-	if not frappe.db.exists("Item", ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": ITEM,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"valuation_rate": 60,
-			}
-		).insert()
-	make_stock_entry(
-		item_code=ITEM,
-		qty=100,
-		to_warehouse=warehouse,
-		rate=60,
-		posting_date=add_days(DAY, -60),
-		company=company,
-	)
+	receive_stock(ITEM, 100, 60, warehouse, add_days(DAY, -60))
 	return warehouse
 
 
