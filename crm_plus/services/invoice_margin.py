@@ -50,28 +50,30 @@ def refresh(names: list[str]) -> None:
 def after_repost(doc, method=None) -> None:
 	"""A completed Repost Item Valuation has rewritten the incoming rate of the Sales Invoice items whose
 	stock moved on or after its date, for its item and warehouse (or its voucher's): their invoices'
-	margins follow, set-based."""
+	margins follow, set-based: one query finds the invoices, one statement per chunk refreshes them."""
 	if doc.status != "Completed":
 		return
-	if doc.based_on == "Transaction":
-		pairs = frappe.db.sql(
-			"""select distinct item_code, warehouse from `tabStock Ledger Entry`
-			where voucher_type = %s and voucher_no = %s""",
-			(doc.voucher_type, doc.voucher_no),
-		)
-	else:
-		pairs = [(doc.item_code, doc.warehouse)]
-	invoices = set()
-	for item_code, warehouse in pairs:
-		invoices.update(
-			frappe.db.sql_list(
-				"""select distinct voucher_no from `tabStock Ledger Entry`
-				where item_code = %s and warehouse = %s and posting_date >= %s
-					and voucher_type = 'Sales Invoice' and is_cancelled = 0""",
-				(item_code, warehouse, doc.posting_date),
-			)
-		)
-	refresh(list(invoices))
+	# the item and warehouse reposted: the repost's own, or those its voucher moved
+	reposted = (
+		"""select distinct item_code, warehouse from `tabStock Ledger Entry`
+		where voucher_type = %(voucher_type)s and voucher_no = %(voucher_no)s"""
+		if doc.based_on == "Transaction"
+		else "select %(item_code)s as item_code, %(warehouse)s as warehouse"
+	)
+	invoices = frappe.db.sql_list(
+		f"""select distinct sle.voucher_no from ({reposted}) r
+		join `tabStock Ledger Entry` sle on sle.item_code = r.item_code and sle.warehouse = r.warehouse
+		where sle.posting_date >= %(posting_date)s and sle.voucher_type = 'Sales Invoice'
+			and sle.is_cancelled = 0""",
+		{
+			"voucher_type": doc.voucher_type,
+			"voucher_no": doc.voucher_no,
+			"item_code": doc.item_code,
+			"warehouse": doc.warehouse,
+			"posting_date": doc.posting_date,
+		},
+	)
+	refresh(invoices)
 
 
 def backfill(progress=None) -> int:

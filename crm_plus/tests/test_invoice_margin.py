@@ -105,3 +105,21 @@ class TestInvoiceMargin(FrappeTestCase):
 		frappe.db.sql(f"update `tabSales Invoice` set `{INVOICE_MARGIN}` = 7 where name = %s", invoice.name)
 		invoice_margin.refresh([invoice.name])
 		self.assertEqual(stored(invoice.name), 7)
+
+	def test_followed_by_a_repost_of_its_item_and_warehouse(self):
+		invoice = self.sell(qty=2)
+		row = frappe.db.get_value(
+			"Sales Invoice Item", {"parent": invoice.name}, ["name", "item_code"], as_dict=True
+		)
+		# what a repost of the item and warehouse does to the invoice's row (ERPNext sets it directly)
+		frappe.db.set_value("Sales Invoice Item", row.name, "incoming_rate", 70)
+		invoice_margin.after_repost(
+			frappe._dict(
+				status="Completed",
+				based_on="Item and Warehouse",
+				item_code=row.item_code,
+				warehouse=self.warehouse,
+				posting_date=add_days(DAY, -1),
+			)
+		)
+		self.assertEqual(stored(invoice.name), Decimal(2 * (100 - 70)))
