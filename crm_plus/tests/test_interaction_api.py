@@ -1,9 +1,9 @@
 """The interaction API over HTTP, with token auth, as a back-office system calls it."""
 
 import frappe
-from frappe.core.doctype.user.user import generate_keys
 from frappe.tests.test_api import FrappeAPITestCase
 
+from crm_plus.tests.security import token
 from crm_plus.tests.utils import create_customer, create_user
 
 INTERACTION = "Customer Interaction"
@@ -19,14 +19,9 @@ class TestInteractionAPI(FrappeAPITestCase):
 		cls.customer = create_customer("_Test CRM API Customer")
 		cls.billing = create_user("crm-api-billing@example.com", "Accounts User")
 		cls.outsider = create_user("crm-api-outsider@example.com", "Blogger")
-		cls.billing_token = cls._token(cls.billing)
-		cls.outsider_token = cls._token(cls.outsider)
+		cls.billing_token = token(cls.billing)
+		cls.outsider_token = token(cls.outsider)
 		frappe.db.commit()  # nosemgrep: visible to the request threads
-
-	@classmethod
-	def _token(cls, user):
-		keys = generate_keys(user)
-		return f"token {keys['api_key']}:{keys['api_secret']}"
 
 	@classmethod
 	def tearDownClass(cls):

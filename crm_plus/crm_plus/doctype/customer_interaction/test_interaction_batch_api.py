@@ -4,12 +4,12 @@ by item, each item idempotent by its own key, nothing half-written for a failed 
 from unittest.mock import patch
 
 import frappe
-from frappe.core.doctype.user.user import generate_keys
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.tests.utils import FrappeTestCase, change_settings
 
 from crm_plus.crm_plus.doctype.customer_interaction.test_customer_interaction import make_contact
 from crm_plus.services.interactions import bulk, intake
+from crm_plus.tests.security import token
 from crm_plus.tests.utils import create_customer, create_user
 
 INTERACTION = "Customer Interaction"
@@ -39,13 +39,8 @@ class TestInteractionBatchAPI(FrappeAPITestCase):
 					"for_value": cls.customer,
 				}
 			).insert(ignore_permissions=True)
-		cls.tokens = {user: cls._token(user) for user in (cls.billing, cls.outsider, cls.restricted)}
+		cls.tokens = {user: token(user) for user in (cls.billing, cls.outsider, cls.restricted)}
 		frappe.db.commit()  # nosemgrep: visible to the request threads
-
-	@classmethod
-	def _token(cls, user):
-		keys = generate_keys(user)
-		return f"token {keys['api_key']}:{keys['api_secret']}"
 
 	@classmethod
 	def tearDownClass(cls):
